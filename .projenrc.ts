@@ -1,0 +1,134 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * Versions pinned on purpose.
+ *
+ * - aws-cdk-lib 2.257.0 is the minimum peer: it is the first release with
+ *   `Validations.of(scope).acknowledge()` (used by cdk-nag v3), it knows
+ *   `Runtime.NODEJS_24_X`, and its `CfnSoftwarePackageVersion` has
+ *   `artifact`, `recipe` and `sbom`.
+ * - @aws-sdk/client-iot is bundled into the handler, so its exact version is
+ *   part of what we ship. It must be newer than the 2024-09-16 model update
+ *   (artifact, recipe, SBOM).
+ */
+const CDK_MIN_VERSION = '2.257.0';
+const IOT_SDK_VERSION = '3.1169.0';
+const ESBUILD_VERSION = '0.28.2';
+const AWS_CDK_CLI_VERSION = '2.1148.1';
+
+const HANDLER_ASSET_DIR = 'assets/package-version-handler';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-iot-package-catalog',
+  description: 'AWS CDK constructs for the AWS IoT Software Package Catalog: package versions with real lifecycle management.',
+  author: 'cdk-iot-package-catalog developers',
+  authorAddress: 'maintainers@cdk-iot-package-catalog.dev',
+  repositoryUrl: 'https://github.com/cdk-iot-package-catalog/cdk-iot-package-catalog.git',
+  keywords: ['aws-cdk', 'cdk', 'iot', 'software-package-catalog', 'package-version', 'custom-resource'],
+  license: 'Apache-2.0',
+  stability: 'experimental',
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  github: false,
+  release: false,
+  sampleCode: false,
+
+  cdkVersion: CDK_MIN_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  // The dev tsconfig lives at the top level and type-checks everything that
+  // is not shipped by jsii: the handler, the tests, the examples and benchmarks.
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    include: ['.projenrc.ts', 'lambda/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    // lambda/ is bundled with its (dev) dependencies, never shipped as source.
+    dirs: ['src'],
+    devdirs: ['lambda', 'test', 'examples', 'bench'],
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
+
+  devDeps: [
+    `@aws-sdk/client-iot@${IOT_SDK_VERSION}`,
+    `esbuild@${ESBUILD_VERSION}`,
+    `aws-cdk@${AWS_CDK_CLI_VERSION}`,
+    '@types/aws-lambda@^8.10.160',
+    'aws-sdk-client-mock@^4.1.0',
+    'aws-sdk-client-mock-jest@^4.1.0',
+    'cdk-nag@^3.0.2',
+  ],
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // The lifecycle tests start moto and run the provider framework; give them room.
+      testTimeout: 60_000,
+      collectCoverageFrom: ['src/**/*.ts', 'lambda/**/*.ts'],
+    },
+  },
+
+  publishToPypi: {
+    distName: 'cdk-iot-package-catalog',
+    module: 'cdk_iot_package_catalog',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkiotpackagecatalog',
+    mavenGroupId: 'io.github.cdk-iot-package-catalog',
+    mavenArtifactId: 'cdk-iot-package-catalog',
+  },
+
+  gitignore: ['/assets/', '/.venv/', '/cdk.out/', 'examples/cdk.out/', '.moto-*.log'],
+});
+for (const pattern of ['/lambda/', '/examples/', '/bench/', '/.ci/', '/.venv/', 'cdk.out', '/tsconfig.dev.json', '/rosetta/']) {
+  project.addPackageIgnore(pattern);
+}
+
+// The handler is bundled (with its pinned SDK) into an asset that ships inside
+// the npm package, so consumers need neither esbuild nor Docker.
+const bundleHandler = project.addTask('bundle:handler', {
+  description: 'Bundle the custom-resource handler in lambda/ into an asset shipped with the package',
+  exec: [
+    'esbuild lambda/index.ts',
+    '--bundle',
+    '--platform=node',
+    '--target=node22',
+    '--format=cjs',
+    '--minify',
+    '--keep-names',
+    '--legal-comments=none',
+    `--outfile=${HANDLER_ASSET_DIR}/index.js`,
+  ].join(' '),
+});
+project.preCompileTask.spawn(bundleHandler);
+
+// Python tools the tests need (moto's server). Idempotent: fast when the venv exists.
+const setupPython = project.addTask('setup:python', {
+  description: 'Create .venv with the Python tools the tests use (moto server)',
+  exec: 'bash test/moto/setup-venv.sh',
+});
+
+// Tests run against the bundled handler and moto, so make sure both exist first.
+project.testTask.prependSpawn(setupPython);
+project.testTask.prependSpawn(bundleHandler);
+
+// Main job: synthesize the example app and show its custom resources.
+project.addTask('example', {
+  description: 'Synthesize the example app in examples/ and print its package-version custom resources',
+  steps: [
+    { spawn: bundleHandler.name },
+    {
+      exec: 'cdk synth --app "npx ts-node --prefer-ts-exts examples/app.ts" --no-notices --no-version-reporting --output examples/cdk.out --quiet',
+      env: { AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_VERSION_CHECK: 'true', TS_NODE_PROJECT: 'tsconfig.dev.json' },
+    },
+    { exec: 'node examples/show-custom-resources.js examples/cdk.out' },
+  ],
+});
+
+project.synth();

@@ -1,0 +1,385 @@
+import {
+  Arn,
+  ArnFormat,
+  CustomResource,
+  Fn,
+  IResource,
+  ITaggableV2,
+  Lazy,
+  RemovalPolicy,
+  Resource,
+  Stack,
+  TagManager,
+  TagType,
+  Token,
+} from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { PackageVersionProvider } from './private/provider';
+import {
+  ATTR_ERROR_REASON,
+  ATTR_STATUS,
+  PackageVersionResourceProperties,
+  RESOURCE_TYPE,
+  TagEntry,
+} from './shared/contract';
+import { formatIssues, validatePackageVersion } from './shared/validation';
+
+/**
+ * A version of an AWS IoT software package.
+ */
+export interface IPackageVersion extends IResource {
+  /**
+   * The ARN of the package version, e.g.
+   * `arn:aws:iot:eu-west-1:123456789012:package/firmware/version/1.4.0`.
+   *
+   * This is the form IoT Jobs take in `destinationPackageVersions`.
+   *
+   * @attribute
+   */
+  readonly packageVersionArn: string;
+
+  /**
+   * The name of the package the version belongs to.
+   *
+   * @attribute
+   */
+  readonly packageName: string;
+
+  /**
+   * The name of the version.
+   *
+   * @attribute
+   */
+  readonly versionName: string;
+
+  /**
+   * Grants the given IAM actions on this package version to a principal.
+   *
+   * IoT authorizes package-version actions against both the package and the
+   * version, so both ARNs are granted.
+   *
+   * @param grantee the principal
+   * @param actions the actions, e.g. `iot:GetPackageVersion`
+   */
+  grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
+
+  /**
+   * Grants a principal permission to read this package version
+   * (`iot:GetPackageVersion` and `iot:ListTagsForResource`).
+   *
+   * @param grantee the principal
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant;
+}
+
+/**
+ * Attributes of an existing package version, for importing it.
+ */
+export interface PackageVersionAttributes {
+  /**
+   * The name of the package.
+   */
+  readonly packageName: string;
+
+  /**
+   * The name of the version.
+   */
+  readonly versionName: string;
+
+  /**
+   * The ARN of the package version.
+   *
+   * @default - built from the package and version names, in the account and
+   * region of the stack that imports it
+   */
+  readonly packageVersionArn?: string;
+}
+
+/**
+ * Properties of a `PackageVersion`.
+ */
+export interface PackageVersionProps {
+  /**
+   * The name of the package the version belongs to.
+   *
+   * The package must exist before the version is created: in the same stack
+   * pass `cfnSoftwarePackage.ref` (or `attrPackageArn`'s package) so
+   * CloudFormation creates it first. 1-128 characters of a-z, A-Z, 0-9, '-',
+   * '_' and '.'.
+   *
+   * Changing it replaces the version: the new one is created, then the old one
+   * is deleted (subject to `removalPolicy`).
+   */
+  readonly packageName: string;
+
+  /**
+   * The name of the version, e.g. a semantic version like `1.4.0`.
+   *
+   * 1-64 characters of a-z, A-Z, 0-9, '-', '_' and '.'. Changing it replaces
+   * the version.
+   */
+  readonly versionName: string;
+
+  /**
+   * A description of the version.
+   *
+   * 1-1024 characters with no control characters. IoT treats it as sensitive;
+   * this library never logs it. IoT cannot clear a description: removing the
+   * prop later keeps the description the version already has.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Metadata that IoT Jobs and fleet indexing can read, e.g.
+   * `{ channel: 'stable' }`.
+   *
+   * Keys are characters of a-z, A-Z, 0-9, ':', '_' and '-'; values are
+   * non-empty with no control characters; all keys and values together must
+   * fit in 3000 bytes of UTF-8. IoT allows attribute changes only while the
+   * version is DRAFT; changing them later fails the deployment with a message
+   * saying so. Values are never logged.
+   *
+   * @default - no attributes
+   */
+  readonly attributes?: { [key: string]: string };
+
+  /**
+   * Tags for the package version.
+   *
+   * Tags added with `Tags.of(scope)` (including the stack's tags) are added to
+   * these. At most 49 tags: IoT allows 50 and this library uses one
+   * (`cdk-iot-package-catalog:creation-request`). Keys starting with `aws:`
+   * are reserved.
+   *
+   * @default - no tags beyond those applied with `Tags.of()`
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * What happens to the version in IoT when it is removed from the stack,
+   * replaced, or its stack is deleted.
+   *
+   * `RemovalPolicy.DESTROY` deletes it, and `RemovalPolicy.RETAIN` leaves it in
+   * IoT. Consider RETAIN for versions that devices in the field run. A
+   * version that is its package's default version is never deleted: the
+   * deployment fails with instructions instead.
+   *
+   * @default RemovalPolicy.DESTROY, as for `CfnSoftwarePackageVersion`
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+abstract class PackageVersionBase extends Resource implements IPackageVersion {
+  public abstract readonly packageVersionArn: string;
+  public abstract readonly packageName: string;
+  public abstract readonly versionName: string;
+
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.packageArn(), this.packageVersionArn],
+    });
+  }
+
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, 'iot:GetPackageVersion', 'iot:ListTagsForResource');
+  }
+
+  private packageArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'iot',
+      resource: 'package',
+      resourceName: this.packageName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+}
+
+/**
+ * A version of an AWS IoT software package, managed by CloudFormation
+ * through a custom resource.
+ *
+ * Unlike `CfnSoftwarePackageVersion`, it validates its props at synth time,
+ * reports IoT's own errors to CloudFormation, creates idempotently, refuses to
+ * take over versions it did not create, and returns the version ARN from
+ * `Ref`, ready for IoT Jobs.
+ *
+ * All PackageVersions of a stack share one provider (one handler function).
+ * Its role gets one IAM policy per package, scoped to that package's versions.
+ *
+ * @example
+ * declare const stack: Stack;
+ *
+ * const pkg = new iot.CfnSoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
+ * const version = new PackageVersion(stack, 'Firmware140', {
+ *   packageName: pkg.ref,
+ *   versionName: '1.4.0',
+ *   description: 'Bootloader fix',
+ *   attributes: { channel: 'stable' },
+ * });
+ * new CfnOutput(stack, 'VersionArn', { value: version.packageVersionArn });
+ *
+ * @resource Custom::IotPackageVersion
+ */
+export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
+  /**
+   * Imports an existing package version by its ARN.
+   *
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param packageVersionArn e.g. `arn:aws:iot:eu-west-1:123456789012:package/firmware/version/1.4.0`
+   */
+  public static fromPackageVersionArn(scope: Construct, id: string, packageVersionArn: string): IPackageVersion {
+    if (Token.isUnresolved(packageVersionArn)) {
+      // arn:PARTITION:iot:REGION:ACCOUNT:package/PACKAGE/version/VERSION
+      const parts = Fn.split('/', packageVersionArn);
+      return PackageVersion.fromPackageVersionAttributes(scope, id, {
+        packageVersionArn,
+        packageName: Fn.select(1, parts),
+        versionName: Fn.select(3, parts),
+      });
+    }
+    const arn = Arn.split(packageVersionArn, ArnFormat.SLASH_RESOURCE_NAME);
+    const match = arn.service === 'iot' && arn.resource === 'package'
+      ? /^([a-zA-Z0-9\-_.]+)\/version\/([a-zA-Z0-9\-_.]+)$/.exec(arn.resourceName ?? '')
+      : null;
+    if (!match) {
+      throw new Error(`No package version found in ARN '${packageVersionArn}': expected arn:PARTITION:iot:REGION:ACCOUNT:package/PACKAGE/version/VERSION`);
+    }
+    return PackageVersion.fromPackageVersionAttributes(scope, id, {
+      packageVersionArn,
+      packageName: match[1],
+      versionName: match[2],
+    });
+  }
+
+  /**
+   * Imports an existing package version by its names (and, optionally, ARN).
+   *
+   * @param scope the parent construct
+   * @param id the construct id
+   * @param attrs the package version's attributes
+   */
+  public static fromPackageVersionAttributes(scope: Construct, id: string, attrs: PackageVersionAttributes): IPackageVersion {
+    const issues = validatePackageVersion({ packageName: attrs.packageName, versionName: attrs.versionName }, Token.isUnresolved);
+    if (issues.length > 0) {
+      throw new Error(formatIssues(`Imported package version '${id}'`, issues));
+    }
+    class Import extends PackageVersionBase {
+      public readonly packageName = attrs.packageName;
+      public readonly versionName = attrs.versionName;
+      public readonly packageVersionArn = attrs.packageVersionArn ?? Stack.of(scope).formatArn({
+        service: 'iot',
+        resource: 'package',
+        resourceName: `${attrs.packageName}/version/${attrs.versionName}`,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      });
+    }
+    return new Import(scope, id, attrs.packageVersionArn ? { environmentFromArn: attrs.packageVersionArn } : {});
+  }
+
+  /**
+   * The ARN of the package version. Also what `Ref` returns.
+   *
+   * @attribute
+   */
+  public readonly packageVersionArn: string;
+
+  /**
+   * The name of the package.
+   *
+   * @attribute
+   */
+  public readonly packageName: string;
+
+  /**
+   * The name of the version.
+   *
+   * @attribute
+   */
+  public readonly versionName: string;
+
+  /**
+   * The lifecycle status of the version when CloudFormation last created or
+   * updated it: `DRAFT`, `PUBLISHED` or `DEPRECATED`.
+   *
+   * @attribute
+   */
+  public readonly packageVersionStatus: string;
+
+  /**
+   * IoT's reason for a failure of the version during creation or update,
+   * or an empty string.
+   *
+   * @attribute
+   */
+  public readonly packageVersionErrorReason: string;
+
+  /**
+   * Tags of the package version; `Tags.of(scope)` adds to these.
+   */
+  public readonly cdkTagManager: TagManager;
+
+  private readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: PackageVersionProps) {
+    super(scope, id);
+
+    // Validate before creating anything, so a bad prop leaves no half-built tree.
+    const issues = validatePackageVersion(props, Token.isUnresolved);
+    if (issues.length > 0) {
+      throw new Error(formatIssues(`PackageVersion '${this.node.path}'`, issues));
+    }
+
+    this.cdkTagManager = new TagManager(TagType.MAP, RESOURCE_TYPE, props.tags);
+    // Tags arriving later through Tags.of() are checked when the app synthesizes.
+    this.node.addValidation({
+      validate: () => validatePackageVersion({ tags: this.renderTagMap() }, Token.isUnresolved)
+        .map((issue) => formatIssues(`PackageVersion '${this.node.path}'`, [issue])),
+    });
+
+    const provider = PackageVersionProvider.getOrCreate(this);
+    const policy = provider.policyForPackage(props.packageName);
+
+    const properties: PackageVersionResourceProperties = {
+      PackageName: props.packageName,
+      VersionName: props.versionName,
+      Description: props.description,
+      Attributes: props.attributes,
+      Tags: Lazy.any({ produce: () => this.renderTags() }) as unknown as TagEntry[],
+    };
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: RESOURCE_TYPE,
+      properties,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    // The handler's permission must exist when this version is created and
+    // still exist when it is deleted, even in CloudFormation's clean-up phase.
+    this.resource.node.addDependency(policy);
+
+    // Ref is the physical id, which the handler sets to the version ARN.
+    this.packageVersionArn = this.resource.ref;
+    this.packageName = props.packageName;
+    this.versionName = props.versionName;
+    this.packageVersionStatus = this.resource.getAttString(ATTR_STATUS);
+    this.packageVersionErrorReason = this.resource.getAttString(ATTR_ERROR_REASON);
+  }
+
+  /**
+   * The stack's own tags (which CloudFormation does not pass on to custom
+   * resources) under this version's tags.
+   */
+  private renderTagMap(): Record<string, string> {
+    return { ...Stack.of(this).tags.tagValues(), ...this.cdkTagManager.tagValues() };
+  }
+
+  private renderTags(): TagEntry[] | undefined {
+    const tags = Object.entries(this.renderTagMap()).map(([Key, Value]) => ({ Key, Value }));
+    return tags.length > 0 ? tags : undefined;
+  }
+}

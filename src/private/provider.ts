@@ -1,0 +1,200 @@
+import { createHash } from 'crypto';
+import * as path from 'path';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+
+/** Where `npx projen bundle:handler` writes the handler; shipped in the npm package. */
+export const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'package-version-handler');
+
+/** Stable id of the one provider per stack. Permanent once released. */
+export const PROVIDER_ID = 'cdk-iot-package-catalog.PackageVersionProvider';
+
+/** IAM's limit on the combined size of a role's inline policies (characters, whitespace excluded). */
+export const ROLE_INLINE_POLICY_LIMIT = 10_240;
+
+/**
+ * What the handler may do within one package. IoT authorizes the version
+ * actions against both the package ARN and the version ARN, so both are
+ * granted. One statement keeps each package's policy small (see
+ * `estimatePackagePolicySize`); the price is that the tagging actions also
+ * match the package itself, and GetPackage (which only applies to packages)
+ * is listed against the versions too, where it grants nothing.
+ */
+const PACKAGE_ACTIONS = [
+  'iot:CreatePackageVersion',
+  'iot:UpdatePackageVersion',
+  'iot:DeletePackageVersion',
+  'iot:GetPackageVersion',
+  // CreatePackageVersion with tags needs TagResource too.
+  'iot:TagResource',
+  'iot:UntagResource',
+  'iot:ListTagsForResource',
+  // To refuse deleting the package's default version with a clear message.
+  'iot:GetPackage',
+];
+
+/**
+ * Size budget of the role's own default policy (logs and
+ * iot:GetIndexingConfiguration), kept out of the package policies' share.
+ */
+const DEFAULT_POLICY_ALLOWANCE = 900;
+
+/**
+ * The custom-resource provider shared by all PackageVersions of a stack.
+ *
+ * One Lambda handler, one framework function, their roles and log groups.
+ * Permissions for packages are added per package with
+ * `policyForPackage`, each in its own IAM policy that the package's versions
+ * depend on, so a version's delete still has its permission in
+ * CloudFormation's clean-up phase.
+ */
+export class PackageVersionProvider extends Construct {
+  /** The provider of the stack that holds `scope`, created on first use. */
+  public static getOrCreate(scope: Construct): PackageVersionProvider {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(PROVIDER_ID);
+    return existing ? existing as PackageVersionProvider : new PackageVersionProvider(stack, PROVIDER_ID);
+  }
+
+  /** The service token for custom resources. */
+  public readonly serviceToken: string;
+
+  /** The role of the handler function, which calls IoT. */
+  public readonly handlerRole: iam.Role;
+
+  private readonly packagePolicies = new Map<string, { policy: iam.Policy; estimatedSize: number }>();
+
+  private constructor(scope: Stack, id: string) {
+    super(scope, id);
+
+    const handlerLogGroup = new logs.LogGroup(this, 'HandlerLogGroup', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.handlerRole = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Manages AWS IoT software package versions for cdk-iot-package-catalog',
+    });
+    handlerLogGroup.grantWrite(this.handlerRole);
+    // IoT documents GetIndexingConfiguration as a dependency of the package
+    // write APIs; the action has no resource type, so '*' is the only option.
+    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['iot:GetIndexingConfiguration'],
+      resources: ['*'],
+    }));
+
+    const handler = new lambda.Function(this, 'Handler', {
+      description: 'cdk-iot-package-catalog: creates, updates and deletes AWS IoT software package versions',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(HANDLER_ASSET_DIR),
+      role: this.handlerRole,
+      logGroup: handlerLogGroup,
+      timeout: Duration.minutes(5),
+      memorySize: 256,
+    });
+
+    const frameworkLogGroup = new logs.LogGroup(this, 'FrameworkLogGroup', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const frameworkRole = new iam.Role(this, 'FrameworkRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Runs the aws-cdk-lib custom-resource framework for cdk-iot-package-catalog',
+    });
+    frameworkLogGroup.grantWrite(frameworkRole);
+
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: handler,
+      logGroup: frameworkLogGroup,
+      frameworkOnEventRole: frameworkRole,
+    });
+    this.serviceToken = provider.serviceToken;
+
+    // Findings that remain by design, acknowledged on the exact constructs
+    // that cause them (cdk-nag v3 reads these acknowledgements).
+    for (const role of [this.handlerRole, frameworkRole]) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5',
+        reason: 'Log-stream writes are scoped to this provider\'s own log group (log-group:NAME:*); the framework may invoke only ' +
+          'this provider\'s handler (function ARN and its versions, ARN:*); iot:GetIndexingConfiguration has no resource type.',
+      });
+    }
+    Validations.of(provider).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'The framework function\'s runtime is chosen by aws-cdk-lib\'s custom-resources Provider and cannot be set; ' +
+        'the package-version handler itself uses the newest Node.js runtime.',
+    });
+
+    this.node.addValidation({ validate: () => this.validatePolicySize() });
+  }
+
+  /**
+   * The IAM policy that lets the handler manage the versions of one package,
+   * created on first use. Versions of the package must depend on it.
+   */
+  public policyForPackage(packageName: string): iam.Policy {
+    const key = Token.isUnresolved(packageName)
+      ? JSON.stringify(Stack.of(this).resolve(packageName))
+      : packageName;
+    const existing = this.packagePolicies.get(key);
+    if (existing) {
+      return existing.policy;
+    }
+
+    const id = Token.isUnresolved(packageName)
+      ? `PackagePolicy-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`
+      : `PackagePolicy-${packageName}`;
+    const packageArn = Stack.of(this).formatArn({
+      service: 'iot',
+      resource: 'package',
+      resourceName: packageName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    const versionsArn = `${packageArn}/version/*`;
+    const statements = [new iam.PolicyStatement({ actions: PACKAGE_ACTIONS, resources: [packageArn, versionsArn] })];
+    const policy = new iam.Policy(this, id, { statements, roles: [this.handlerRole] });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5',
+      reason: 'Scoped to the versions of one package (package/NAME/version/*), so that a version\'s delete keeps its permission ' +
+        'in CloudFormation\'s clean-up phase and the role stays within IAM\'s policy size limit however many versions the stack holds.',
+    });
+
+    this.packagePolicies.set(key, { policy, estimatedSize: estimatePackagePolicySize(packageName) });
+    return policy;
+  }
+
+  private validatePolicySize(): string[] {
+    const packages = [...this.packagePolicies.values()];
+    const total = DEFAULT_POLICY_ALLOWANCE + packages.reduce((sum, p) => sum + p.estimatedSize, 0);
+    if (total <= ROLE_INLINE_POLICY_LIMIT) {
+      return [];
+    }
+    return [
+      `The PackageVersions of this stack use ${packages.length} different packages. Each package needs its own IAM policy on the ` +
+      `shared handler role, and together they would take about ${total} characters, over IAM's limit of ${ROLE_INLINE_POLICY_LIMIT} ` +
+      'for one role\'s inline policies, so the deployment would fail. Put some packages\' versions in another stack ' +
+      '(each stack has its own handler role). The number of versions per package does not matter.',
+    ];
+  }
+}
+
+/**
+ * Estimates the size IAM counts for one package policy: the JSON document
+ * without whitespace, with the ARNs at their longest (partition, region and
+ * account as long as AWS makes them; unknown package names at 128 characters).
+ */
+export function estimatePackagePolicySize(packageName: string): number {
+  const name = Token.isUnresolved(packageName) ? 'x'.repeat(128) : packageName;
+  const packageArn = `arn:aws-iso-b:iot:ap-southeast-5:123456789012:package/${name}`;
+  const versionsArn = `${packageArn}/version/*`;
+  const document = {
+    Version: '2012-10-17',
+    Statement: [{ Action: PACKAGE_ACTIONS, Effect: 'Allow', Resource: [packageArn, versionsArn] }],
+  };
+  return JSON.stringify(document).length;
+}

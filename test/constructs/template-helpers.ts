@@ -1,0 +1,63 @@
+/**
+ * Helpers for reading synthesized templates in construct tests.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+
+/**
+ * Renders a CloudFormation value as the string IAM would store, with the
+ * pseudo parameters at their longest real values, so policy sizes are
+ * measured pessimistically.
+ */
+export function renderWorstCase(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(renderWorstCase);
+  }
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    if ('Fn::Join' in obj) {
+      const [sep, parts] = obj['Fn::Join'] as [string, unknown[]];
+      return parts.map((p) => String(renderWorstCase(p))).join(sep);
+    }
+    if ('Ref' in obj) {
+      const pseudo: Record<string, string> = {
+        'AWS::Partition': 'aws-iso-b',
+        'AWS::Region': 'ap-southeast-5',
+        'AWS::AccountId': '123456789012',
+      };
+      return pseudo[obj.Ref as string] ?? `ref-${'x'.repeat(120)}`;
+    }
+    if ('Fn::GetAtt' in obj) {
+      return `arn:aws-iso-b:service:ap-southeast-5:123456789012:${'x'.repeat(100)}`;
+    }
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, renderWorstCase(v)]));
+  }
+  return value;
+}
+
+/** Logical ids of the resources of a type whose properties contain `fragment`. */
+export function logicalIdsOf(template: Template, type: string): string[] {
+  return Object.keys(template.findResources(type));
+}
+
+/**
+ * Total size, as IAM counts it (JSON without whitespace), of all inline
+ * policies attached to the role with the given logical id.
+ */
+export function inlinePolicySizeOfRole(template: Template, roleLogicalId: string): { total: number; count: number } {
+  const policies = template.findResources('AWS::IAM::Policy');
+  let total = 0;
+  let count = 0;
+  for (const policy of Object.values(policies)) {
+    const roles = (policy.Properties.Roles ?? []) as Array<{ Ref?: string }>;
+    if (roles.some((r) => r.Ref === roleLogicalId)) {
+      total += JSON.stringify(renderWorstCase(policy.Properties.PolicyDocument)).length;
+      count++;
+    }
+  }
+  const role = template.toJSON().Resources[roleLogicalId];
+  for (const inline of role.Properties.Policies ?? []) {
+    total += JSON.stringify(renderWorstCase(inline.PolicyDocument)).length;
+    count++;
+  }
+  return { total, count };
+}
