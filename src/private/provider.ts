@@ -115,15 +115,12 @@ export class PackageVersionProvider extends Construct {
     });
     this.serviceToken = provider.serviceToken;
 
-    // Findings that remain by design, acknowledged on the exact constructs
-    // that cause them (cdk-nag v3 reads these acknowledgements).
-    for (const role of [this.handlerRole, frameworkRole]) {
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM5',
-        reason: 'Log-stream writes are scoped to this provider\'s own log group (log-group:NAME:*); the framework may invoke only ' +
-          'this provider\'s handler (function ARN and its versions, ARN:*); iot:GetIndexingConfiguration has no resource type.',
-      });
-    }
+    // Findings that remain by design, acknowledged finding by finding on the
+    // constructs that cause them (cdk-nag v3 reads these acknowledgements).
+    acknowledgeWildcard(this.handlerRole, '*',
+      'iot:GetIndexingConfiguration has no resource type, so IAM accepts only "*"; IoT requires it for package-version writes.');
+    acknowledgeWildcard(frameworkRole, `${nagToken(this, (handler.node.defaultChild as lambda.CfnFunction).attrArn)}:*`,
+      'The framework may invoke only this provider\'s handler function, including its versions (ARN:*), as aws-cdk-lib\'s Provider grants.');
     Validations.of(provider).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'The framework function\'s runtime is chosen by aws-cdk-lib\'s custom-resources Provider and cannot be set; ' +
@@ -158,11 +155,9 @@ export class PackageVersionProvider extends Construct {
     const versionsArn = `${packageArn}/version/*`;
     const statements = [new iam.PolicyStatement({ actions: PACKAGE_ACTIONS, resources: [packageArn, versionsArn] })];
     const policy = new iam.Policy(this, id, { statements, roles: [this.handlerRole] });
-    Validations.of(policy).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason: 'Scoped to the versions of one package (package/NAME/version/*), so that a version\'s delete keeps its permission ' +
-        'in CloudFormation\'s clean-up phase and the role stays within IAM\'s policy size limit however many versions the stack holds.',
-    });
+    acknowledgeWildcard(policy, nagToken(this, versionsArn),
+      'Scoped to the versions of one package (package/NAME/version/*), so that a version\'s delete keeps its permission ' +
+      'in CloudFormation\'s clean-up phase and the role stays within IAM\'s policy size limit however many versions the stack holds.');
 
     this.packagePolicies.set(key, { policy, estimatedSize: estimatePackagePolicySize(packageName) });
     return policy;
@@ -197,4 +192,41 @@ export function estimatePackagePolicySize(packageName: string): number {
     Statement: [{ Action: PACKAGE_ACTIONS, Effect: 'Allow', Resource: [packageArn, versionsArn] }],
   };
   return JSON.stringify(document).length;
+}
+
+/**
+ * Acknowledges one AwsSolutions-IAM5 finding (a wildcard resource) on a
+ * construct, in the metadata format `Validations.of().acknowledge()` writes
+ * and cdk-nag v3 reads. The metadata is written directly because
+ * `acknowledge()` rejects ids with more than one '::', and finding ids for
+ * partition-aware ARNs contain '<AWS::Partition>'.
+ */
+function acknowledgeWildcard(scope: Construct, resource: string, reason: string): void {
+  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`AwsSolutions-IAM5[Resource::${resource}]`]: reason });
+}
+
+/**
+ * Renders a value the way cdk-nag names it in finding ids: references as
+ * `<LogicalId>` or `<LogicalId.Attribute>`, pseudo parameters as `<AWS::Name>`.
+ */
+function nagToken(scope: Construct, value: string): string {
+  const render = (v: unknown): string => {
+    if (typeof v === 'string') {
+      return v;
+    }
+    const obj = v as Record<string, unknown>;
+    if (obj && 'Fn::Join' in obj) {
+      const [separator, parts] = obj['Fn::Join'] as [string, unknown[]];
+      return parts.map(render).join(separator);
+    }
+    if (obj && 'Ref' in obj) {
+      return `<${obj.Ref}>`;
+    }
+    if (obj && 'Fn::GetAtt' in obj) {
+      const [logicalId, attribute] = obj['Fn::GetAtt'] as [string, string];
+      return `<${logicalId}.${attribute}>`;
+    }
+    return JSON.stringify(v);
+  };
+  return render(Stack.of(scope).resolve(value));
 }
