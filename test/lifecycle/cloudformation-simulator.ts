@@ -1,0 +1,227 @@
+/**
+ * Plays CloudFormation's part for lifecycle tests.
+ *
+ * It runs the real provider-framework runtime of aws-cdk-lib
+ * (custom-resources/lib/provider-framework/runtime), which in turn invokes
+ * the real bundled handler asset (assets/package-version-handler) in-process
+ * against moto's server. Only the framework's two outbound calls are pointed
+ * elsewhere: `invokeFunction` at the handler, as Lambda would run it, and
+ * `httpRequest` at a loopback server that receives the responses
+ * CloudFormation would receive on its pre-signed ResponseURL.
+ */
+import { randomUUID } from 'crypto';
+import * as http from 'http';
+import * as path from 'path';
+
+// The runtime's outbound module imports these clients at load time; they are
+// present in Lambda's Node.js runtime, not here, and never used once the
+// outbound functions are pointed elsewhere.
+jest.mock('@aws-sdk/client-lambda', () => ({}), { virtual: true });
+jest.mock('@aws-sdk/client-sfn', () => ({}), { virtual: true });
+
+const RUNTIME_DIR = path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')), 'custom-resources', 'lib', 'provider-framework', 'runtime');
+const HANDLER_ASSET = path.resolve(__dirname, '..', '..', 'assets', 'package-version-handler', 'index.js');
+
+export const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/LifecycleStack/5b9e7c40-0000-4000-8000-000000000000';
+export const RESOURCE_TYPE = 'Custom::IotPackageVersion';
+/** A value that must never appear in any log. */
+export const RESPONSE_URL_SECRET = 'X-Amz-Signature=do-not-log-0123456789abcdef';
+
+/** The response CloudFormation received for one request. */
+export interface CfnResponse {
+  readonly Status: 'SUCCESS' | 'FAILED';
+  readonly Reason: string;
+  readonly PhysicalResourceId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly Data?: Record<string, string>;
+}
+
+type Properties = Record<string, unknown>;
+
+interface Framework {
+  onEvent(event: unknown): Promise<void>;
+}
+
+export interface SimulatorOptions {
+  /** moto's endpoint, e.g. http://127.0.0.1:5000 */
+  readonly iotEndpoint: string;
+}
+
+export class CloudFormationSimulator {
+  /** Starts the response receiver and loads the framework and the handler. */
+  public static async start(options: SimulatorOptions): Promise<CloudFormationSimulator> {
+    const sim = new CloudFormationSimulator(options);
+    await sim.listen();
+    sim.load();
+    return sim;
+  }
+
+  /** Every line the handler and the framework logged. */
+  public readonly logs: string[] = [];
+  /** Number of times the handler was invoked. */
+  public invocations = 0;
+
+  private readonly server: http.Server;
+  private readonly responses = new Map<string, CfnResponse>();
+  private port = 0;
+  private framework!: Framework;
+  private readonly savedEnv: Record<string, string | undefined> = {};
+  private readonly savedLog = console.log;
+
+  private constructor(private readonly options: SimulatorOptions) {
+    this.server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => { body += chunk; });
+      req.on('end', () => {
+        const response = JSON.parse(body) as CfnResponse;
+        this.responses.set(response.RequestId, response);
+        res.writeHead(200);
+        res.end();
+      });
+    });
+  }
+
+  /** Sends a Create and returns CloudFormation's view of the result. */
+  public create(logicalId: string, properties: Properties, requestId = randomUUID()): Promise<CfnResponse> {
+    return this.send({ RequestType: 'Create', RequestId: requestId, LogicalResourceId: logicalId, ResourceProperties: properties });
+  }
+
+  /** Sends an Update (CloudFormation's in-place update or replacement). */
+  public update(logicalId: string, physicalResourceId: string, properties: Properties, oldProperties: Properties): Promise<CfnResponse> {
+    return this.send({
+      RequestType: 'Update',
+      RequestId: randomUUID(),
+      LogicalResourceId: logicalId,
+      PhysicalResourceId: physicalResourceId,
+      ResourceProperties: properties,
+      OldResourceProperties: oldProperties,
+    });
+  }
+
+  /** Sends a Delete. */
+  public delete(logicalId: string, physicalResourceId: string, properties: Properties): Promise<CfnResponse> {
+    return this.send({
+      RequestType: 'Delete',
+      RequestId: randomUUID(),
+      LogicalResourceId: logicalId,
+      PhysicalResourceId: physicalResourceId,
+      ResourceProperties: properties,
+    });
+  }
+
+  /** Sends any event through the framework, as CloudFormation would. */
+  public async send(partial: Record<string, unknown>): Promise<CfnResponse> {
+    const requestId = partial.RequestId as string;
+    const properties = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:framework-onEvent', ...(partial.ResourceProperties as Properties) };
+    const event = {
+      ServiceToken: properties.ServiceToken,
+      ResponseURL: `http://127.0.0.1:${this.port}/cfn-response/${requestId}?${RESPONSE_URL_SECRET}`,
+      StackId: STACK_ID,
+      ResourceType: RESOURCE_TYPE,
+      ...partial,
+      ResourceProperties: stringifyScalars(properties),
+      ...(partial.OldResourceProperties ? { OldResourceProperties: stringifyScalars(partial.OldResourceProperties as Properties) } : {}),
+    };
+    this.responses.delete(requestId);
+    await this.framework.onEvent(event);
+    const response = this.responses.get(requestId);
+    if (!response) {
+      throw new Error(`The framework sent no response for request ${requestId}`);
+    }
+    return response;
+  }
+
+  /** Stops the receiver and restores the environment. */
+  public async stop(): Promise<void> {
+    console.log = this.savedLog;
+    for (const [key, value] of Object.entries(this.savedEnv)) {
+      if (value === undefined) {
+        delete process.env[key];
+      } else {
+        process.env[key] = value;
+      }
+    }
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  private load(): void {
+    this.setEnv({
+      AWS_ENDPOINT_URL_IOT: this.options.iotEndpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+      USER_ON_EVENT_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:package-version-handler',
+    });
+    // Keep what is logged, for the redaction tests, and keep test output quiet.
+    console.log = (...args: unknown[]) => {
+      this.logs.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+    };
+
+    let outbound: Record<string, unknown> = {};
+    let handler!: (event: unknown) => Promise<unknown>;
+    jest.isolateModules(() => {
+      outbound = require(path.join(RUNTIME_DIR, 'outbound'));
+      this.framework = require(path.join(RUNTIME_DIR, 'framework'));
+      handler = require(HANDLER_ASSET).handler;
+    });
+
+    outbound.invokeFunction = async (req: { FunctionName: string; Payload: string }) => {
+      this.invocations++;
+      try {
+        const result = await handler(JSON.parse(req.Payload));
+        return { StatusCode: 200, Payload: Buffer.from(JSON.stringify(result ?? null)) };
+      } catch (e) {
+        const err = e as Error;
+        return {
+          StatusCode: 200,
+          FunctionError: 'Unhandled',
+          Payload: Buffer.from(JSON.stringify({ errorType: err.name, errorMessage: err.message, trace: (err.stack ?? '').split('\n') })),
+        };
+      }
+    };
+    outbound.httpRequest = (options: http.RequestOptions, body: string) => new Promise<void>((resolve, reject) => {
+      const req = http.request({ ...options, hostname: '127.0.0.1', port: this.port }, (res) => {
+        res.resume();
+        if (!res.statusCode || res.statusCode >= 400) {
+          reject(new Error(`Unsuccessful HTTP response: ${res.statusCode}`));
+        } else {
+          resolve();
+        }
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  private setEnv(values: Record<string, string | undefined>): void {
+    for (const [key, value] of Object.entries(values)) {
+      if (!(key in this.savedEnv)) {
+        this.savedEnv[key] = process.env[key];
+      }
+      if (value === undefined) {
+        delete process.env[key];
+      } else {
+        process.env[key] = value;
+      }
+    }
+  }
+}
+
+/** CloudFormation passes every scalar property as a string. */
+function stringifyScalars(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(stringifyScalars);
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stringifyScalars(v)]));
+  }
+  return value === undefined || value === null ? value : String(value);
+}

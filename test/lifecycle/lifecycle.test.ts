@@ -1,0 +1,271 @@
+/**
+ * End-to-end lifecycle of a package version: CloudFormation events go through
+ * the real provider-framework runtime to the real bundled handler, which
+ * calls moto's server (with the package-catalog extension in test/moto).
+ */
+import {
+  CreatePackageCommand,
+  DeletePackageVersionCommand,
+  GetPackageVersionCommand,
+  IoTClient,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UpdatePackageCommand,
+  UpdatePackageVersionCommand,
+} from '@aws-sdk/client-iot';
+import { CloudFormationSimulator, RESPONSE_URL_SECRET } from './cloudformation-simulator';
+import { CREATION_MARKER_TAG } from '../../src/shared/contract';
+import { MotoServer, startMotoServer } from '../moto/moto-server';
+
+const PACKAGE = 'firmware';
+const SECRET_DESCRIPTION = 'Bootloader fix, confidential rollout plan';
+const SECRET_ATTRIBUTE = 'stable-channel-secret-value';
+
+let moto: MotoServer;
+let cfn: CloudFormationSimulator;
+let iot: IoTClient;
+
+beforeAll(async () => {
+  moto = await startMotoServer();
+  cfn = await CloudFormationSimulator.start({ iotEndpoint: moto.endpoint });
+  iot = new IoTClient({
+    endpoint: moto.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+  });
+});
+
+afterAll(async () => {
+  await cfn?.stop();
+  await moto?.stop();
+});
+
+beforeEach(async () => {
+  await moto.reset();
+  await iot.send(new CreatePackageCommand({ packageName: PACKAGE }));
+});
+
+async function getVersion(versionName: string) {
+  return iot.send(new GetPackageVersionCommand({ packageName: PACKAGE, versionName }));
+}
+
+async function tagsOf(arn: string): Promise<Record<string, string>> {
+  const out = await iot.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+  return Object.fromEntries((out.tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
+}
+
+async function versionExists(versionName: string): Promise<boolean> {
+  try {
+    await getVersion(versionName);
+    return true;
+  } catch (e) {
+    if ((e as Error).name === 'ResourceNotFoundException') {
+      return false;
+    }
+    throw e;
+  }
+}
+
+const baseProps = {
+  PackageName: PACKAGE,
+  VersionName: '1.4.0',
+  Description: SECRET_DESCRIPTION,
+  Attributes: { 'channel': SECRET_ATTRIBUTE, 'hw:rev': 'B' },
+  Tags: [{ Key: 'team', Value: 'edge' }],
+};
+
+test('create makes a DRAFT version and returns its ARN as the physical id', async () => {
+  const res = await cfn.create('Firmware140', baseProps);
+
+  expect(res.Status).toBe('SUCCESS');
+  const arn = 'arn:aws:iot:us-east-1:123456789012:package/firmware/version/1.4.0';
+  expect(res.PhysicalResourceId).toBe(arn);
+  expect(res.Data).toEqual({ PackageVersionArn: arn, Status: 'DRAFT', ErrorReason: '', PackageName: PACKAGE, VersionName: '1.4.0' });
+
+  const live = await getVersion('1.4.0');
+  expect(live.description).toBe(SECRET_DESCRIPTION);
+  expect(live.attributes).toEqual({ 'channel': SECRET_ATTRIBUTE, 'hw:rev': 'B' });
+  expect(await tagsOf(arn)).toEqual({ 'team': 'edge', [CREATION_MARKER_TAG]: res.RequestId });
+
+  const creates = (await moto.requests()).filter((r) => r.operation === 'CreatePackageVersion');
+  expect(creates).toHaveLength(1);
+  expect(creates[0].clientToken).toBe(res.RequestId);
+});
+
+test('create reports IoT\'s error when the package does not exist', async () => {
+  const res = await cfn.create('Orphan', { ...baseProps, PackageName: 'no-such-package' });
+
+  expect(res.Status).toBe('FAILED');
+  expect(res.Reason).toMatch(/CreatePackageVersion failed for PackageName 'no-such-package', VersionName '1.4.0'.*: ValidationException: /);
+  expect(res.PhysicalResourceId).toBe('AWSCDK::CustomResourceProviderFramework::CREATE_FAILED');
+});
+
+test('create fails without calling IoT when a property resolved to an invalid value', async () => {
+  const before = (await moto.requests()).length;
+  const res = await cfn.create('Bad', { ...baseProps, VersionName: '1.4.0 beta' });
+
+  expect(res.Status).toBe('FAILED');
+  expect(res.Reason).toContain('versionName: "1.4.0 beta" contains U+0020');
+  expect((await moto.requests()).length).toBe(before);
+});
+
+test('create refuses to take over a version it did not create', async () => {
+  await cfn.create('First', baseProps);
+  const res = await cfn.create('Second', baseProps);
+
+  expect(res.Status).toBe('FAILED');
+  expect(res.Reason).toContain('already exists and was not created by this CloudFormation request');
+  expect(res.Reason).toContain('ConflictException');
+});
+
+test('a retried create with the same RequestId succeeds once, without a duplicate', async () => {
+  const requestId = '1f4c8f2e-5d7a-4b7e-9c3e-0a1b2c3d4e5f';
+  const first = await cfn.create('Retried', baseProps, requestId);
+  const second = await cfn.create('Retried', baseProps, requestId);
+
+  expect(first.Status).toBe('SUCCESS');
+  expect(second.Status).toBe('SUCCESS');
+  expect(second.PhysicalResourceId).toBe(first.PhysicalResourceId);
+  expect(second.Data).toEqual(first.Data);
+  const creates = (await moto.requests()).filter((r) => r.operation === 'CreatePackageVersion');
+  expect(creates.map((c) => c.clientToken)).toEqual([requestId, requestId]);
+});
+
+test('update changes description, attributes and tags in place', async () => {
+  const created = await cfn.create('Firmware140', baseProps);
+  const next = {
+    ...baseProps,
+    Description: 'Bootloader fix, v2 notes',
+    Attributes: { channel: 'beta' },
+    Tags: [{ Key: 'team', Value: 'platform' }, { Key: 'tier', Value: 'gold' }],
+  };
+
+  const res = await cfn.update('Firmware140', created.PhysicalResourceId, next, baseProps);
+
+  expect(res.Status).toBe('SUCCESS');
+  expect(res.PhysicalResourceId).toBe(created.PhysicalResourceId);
+  const live = await getVersion('1.4.0');
+  expect(live.description).toBe('Bootloader fix, v2 notes');
+  expect(live.attributes).toEqual({ channel: 'beta' });
+  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ 'team': 'platform', 'tier': 'gold', [CREATION_MARKER_TAG]: created.RequestId });
+});
+
+test('a rollback update (old and new swapped) restores the previous state', async () => {
+  const created = await cfn.create('Firmware140', baseProps);
+  const next = { ...baseProps, Description: 'Changed', Attributes: { channel: 'beta' }, Tags: [{ Key: 'tier', Value: 'gold' }] };
+  await cfn.update('Firmware140', created.PhysicalResourceId, next, baseProps);
+
+  const rollback = await cfn.update('Firmware140', created.PhysicalResourceId, baseProps, next);
+
+  expect(rollback.Status).toBe('SUCCESS');
+  const live = await getVersion('1.4.0');
+  expect(live.description).toBe(SECRET_DESCRIPTION);
+  expect(live.attributes).toEqual(baseProps.Attributes);
+  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ 'team': 'edge', [CREATION_MARKER_TAG]: created.RequestId });
+});
+
+test('tags set outside the stack survive tag updates', async () => {
+  const created = await cfn.create('Firmware140', baseProps);
+  await iot.send(new TagResourceCommand({ resourceArn: created.PhysicalResourceId, tags: [{ Key: 'set-by-ops', Value: 'yes' }] }));
+
+  await cfn.update('Firmware140', created.PhysicalResourceId, { ...baseProps, Tags: [] }, baseProps);
+
+  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ 'set-by-ops': 'yes', [CREATION_MARKER_TAG]: created.RequestId });
+});
+
+test('changing attributes of a published version fails with a clear message and changes nothing', async () => {
+  const created = await cfn.create('Firmware140', baseProps);
+  await iot.send(new UpdatePackageVersionCommand({ packageName: PACKAGE, versionName: '1.4.0', action: 'PUBLISH' }));
+
+  const res = await cfn.update('Firmware140', created.PhysicalResourceId, { ...baseProps, Attributes: { channel: 'beta' } }, baseProps);
+
+  expect(res.Status).toBe('FAILED');
+  expect(res.Reason).toContain('Cannot change Attributes of package version \'firmware/1.4.0\': it is PUBLISHED');
+  expect((await getVersion('1.4.0')).attributes).toEqual(baseProps.Attributes);
+});
+
+test('renaming the version creates the new one, then CloudFormation\'s delete removes the old one', async () => {
+  const created = await cfn.create('Firmware', baseProps);
+  const renamed = { ...baseProps, VersionName: '1.4.1' };
+
+  const res = await cfn.update('Firmware', created.PhysicalResourceId, renamed, baseProps);
+
+  expect(res.Status).toBe('SUCCESS');
+  expect(res.PhysicalResourceId).toBe('arn:aws:iot:us-east-1:123456789012:package/firmware/version/1.4.1');
+  expect(res.Data?.VersionName).toBe('1.4.1');
+  expect(await versionExists('1.4.0')).toBe(true);
+  expect(await versionExists('1.4.1')).toBe(true);
+
+  // Clean-up phase: CloudFormation deletes the old physical resource.
+  const cleanup = await cfn.delete('Firmware', created.PhysicalResourceId, baseProps);
+  expect(cleanup.Status).toBe('SUCCESS');
+  expect(await versionExists('1.4.0')).toBe(false);
+  expect(await versionExists('1.4.1')).toBe(true);
+});
+
+test('renaming the package creates the version in the new package', async () => {
+  await iot.send(new CreatePackageCommand({ packageName: 'firmware-next' }));
+  const created = await cfn.create('Firmware', baseProps);
+
+  const res = await cfn.update('Firmware', created.PhysicalResourceId, { ...baseProps, PackageName: 'firmware-next' }, baseProps);
+
+  expect(res.Status).toBe('SUCCESS');
+  expect(res.PhysicalResourceId).toBe('arn:aws:iot:us-east-1:123456789012:package/firmware-next/version/1.4.0');
+});
+
+test('delete removes the version, and a second delete succeeds too', async () => {
+  const created = await cfn.create('Firmware140', baseProps);
+
+  const first = await cfn.delete('Firmware140', created.PhysicalResourceId, baseProps);
+  const second = await cfn.delete('Firmware140', created.PhysicalResourceId, baseProps);
+
+  expect(first.Status).toBe('SUCCESS');
+  expect(second.Status).toBe('SUCCESS');
+  expect(second.PhysicalResourceId).toBe(created.PhysicalResourceId);
+  expect(await versionExists('1.4.0')).toBe(false);
+});
+
+test('delete after a failed create is ignored by the framework', async () => {
+  const failed = await cfn.create('Bad', { ...baseProps, PackageName: 'no-such-package' });
+  const res = await cfn.delete('Bad', failed.PhysicalResourceId, baseProps);
+
+  expect(res.Status).toBe('SUCCESS');
+});
+
+test('delete of the package\'s default version fails with instructions and keeps the version', async () => {
+  const created = await cfn.create('Firmware140', baseProps);
+  await iot.send(new UpdatePackageVersionCommand({ packageName: PACKAGE, versionName: '1.4.0', action: 'PUBLISH' }));
+  await iot.send(new UpdatePackageCommand({ packageName: PACKAGE, defaultVersionName: '1.4.0' }));
+
+  const res = await cfn.delete('Firmware140', created.PhysicalResourceId, baseProps);
+
+  expect(res.Status).toBe('FAILED');
+  expect(res.Reason).toContain('it is the default version of package \'firmware\'');
+  expect(res.Reason).toContain('--unset-default-version');
+  expect(await versionExists('1.4.0')).toBe(true);
+});
+
+test('update re-creates a version deleted outside CloudFormation, keeping the physical id', async () => {
+  const created = await cfn.create('Firmware140', baseProps);
+  await iot.send(new DeletePackageVersionCommand({ packageName: PACKAGE, versionName: '1.4.0' }));
+
+  const res = await cfn.update('Firmware140', created.PhysicalResourceId, { ...baseProps, Description: 'Again' }, baseProps);
+
+  expect(res.Status).toBe('SUCCESS');
+  expect(res.PhysicalResourceId).toBe(created.PhysicalResourceId);
+  expect((await getVersion('1.4.0')).description).toBe('Again');
+});
+
+// Runs last: covers everything logged by the tests above.
+test('nothing logged carries the ResponseURL, and the handler never logs description or attribute values', () => {
+  const all = cfn.logs.join('\n');
+  expect(all).not.toContain(RESPONSE_URL_SECRET);
+  // The framework logs each event, without ResponseURL, at INFO level; the
+  // deployed framework function drops those lines (aws-cdk-lib sets its log
+  // level to FATAL). Our handler's own lines must never hold the values.
+  const handlerLines = cfn.logs.filter((line) => !line.startsWith('[provider-framework]'));
+  expect(handlerLines.length).toBeGreaterThan(20);
+  expect(handlerLines.join('\n')).not.toContain(SECRET_DESCRIPTION);
+  expect(handlerLines.join('\n')).not.toContain(SECRET_ATTRIBUTE);
+  expect(handlerLines.join('\n')).toContain('"notice":"CloudFormation request"');
+});

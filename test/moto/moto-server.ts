@@ -1,0 +1,323 @@
+/**
+ * Starts moto's server, with the IoT Software Package Catalog extension
+ * (test/moto/iot_package_catalog.py), on a free loopback port for jest tests.
+ *
+ * Point an SDK client at `endpoint` (or set AWS_ENDPOINT_URL_IOT to it).
+ * Requires <repo>/.venv, created by `npx projen setup:python`
+ * (test/moto/setup-venv.sh). Uses only Node built-ins.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as net from 'net';
+import * as path from 'path';
+
+/** The repository root (this file lives in <repo>/test/moto). */
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const VENV_PYTHON = process.platform === 'win32'
+  ? path.join(REPO_ROOT, '.venv', 'Scripts', 'python.exe')
+  : path.join(REPO_ROOT, '.venv', 'bin', 'python');
+const SERVER_SCRIPT = path.join(REPO_ROOT, 'test', 'moto', 'server.py');
+
+const REQUEST_LOG_PATH = '/moto-api/iot-package-catalog/requests';
+const FAULTS_PATH = '/moto-api/iot-package-catalog/faults';
+const RESET_PATH = '/moto-api/reset';
+
+const READY_TIMEOUT_MS = 30_000;
+const READY_POLL_MS = 100;
+const STOP_TIMEOUT_MS = 5_000;
+const PORT_ATTEMPTS = 3;
+
+export interface StartMotoServerOptions {
+  /**
+   * Start the server with MOTO_IOT_IGNORE_CLIENT_TOKEN=1: a repeated
+   * CreatePackage/CreatePackageVersion always fails with ConflictException,
+   * even with the same clientToken (as if the service ignored idempotency).
+   * @default false
+   */
+  readonly ignoreClientToken?: boolean;
+  /** Extra environment variables for the server process. */
+  readonly env?: Record<string, string>;
+}
+
+/** One package-catalog request as recorded by the extension (never body values). */
+export interface RecordedRequest {
+  /** e.g. 'CreatePackageVersion', 'TagResource'. */
+  readonly operation: string;
+  readonly method: string;
+  readonly path: string;
+  /** URI labels, e.g. { packageName, versionName }. */
+  readonly uriLabels: Record<string, string>;
+  /** The clientToken query parameter, if sent. */
+  readonly clientToken: string | null;
+  /** Names of the JSON body fields, sorted. */
+  readonly bodyFields: string[];
+  /** Names of the query parameters, sorted. */
+  readonly queryParams: string[];
+  /** The resource ARN, for TagResource / UntagResource / ListTagsForResource. */
+  readonly resourceArn?: string | null;
+  readonly accountId: string;
+  readonly region: string;
+  /** HTTP status returned (null only while the request is in flight). */
+  readonly status: number | null;
+  /** Error type returned, e.g. 'ConflictException', or null on success. */
+  readonly errorType: string | null;
+}
+
+/** An error the server returns instead of handling the next matching request(s). */
+export interface InjectedFault {
+  /** Operation name, e.g. 'CreatePackageVersion', or '*' for any catalog operation. */
+  readonly operation: string;
+  /**
+   * e.g. 'ThrottlingException', 'ServiceQuotaExceededException',
+   * 'InternalServerException', 'ConflictException', 'ValidationException'.
+   */
+  readonly errorType: string;
+  readonly message?: string;
+  /** How many requests fail. @default 1 */
+  readonly count?: number;
+}
+
+export interface MotoServer {
+  /** e.g. http://127.0.0.1:45678 */
+  readonly endpoint: string;
+  readonly port: number;
+  /** PID of the server process. */
+  readonly pid: number;
+  /** The server's log file (<repo>/.moto-<port>.log). */
+  readonly logFile: string;
+  /** POST /moto-api/reset: clears all moto state, the request log and faults. */
+  reset(): Promise<void>;
+  /** The package-catalog requests received since the last reset, oldest first. */
+  requests(): Promise<RecordedRequest[]>;
+  /** Make the next request(s) of an operation fail with the given error. */
+  injectFault(fault: InjectedFault): Promise<void>;
+  /** Kills the server process (by PID) and waits for it to exit. Idempotent. */
+  stop(): Promise<void>;
+}
+
+interface HttpResult {
+  readonly status: number;
+  readonly body: string;
+}
+
+function httpRequest(endpoint: string, method: string, urlPath: string, body?: unknown, timeoutMs = 5_000): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(`${endpoint}${urlPath}`, {
+      method,
+      agent: false, // no keep-alive sockets left open for jest
+      timeout: timeoutMs,
+      headers: payload === undefined ? {} : {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(payload),
+      },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath} timed out after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function expectOk(endpoint: string, method: string, urlPath: string, body?: unknown): Promise<string> {
+  const res = await httpRequest(endpoint, method, urlPath, body);
+  if (res.status !== 200) {
+    throw new Error(`moto: ${method} ${urlPath} returned HTTP ${res.status}: ${res.body}`);
+  }
+  return res.body;
+}
+
+/** A free loopback port: listen on port 0, read it, close. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        server.close();
+        reject(new Error('could not determine a free port'));
+        return;
+      }
+      server.close(() => resolve(address.port));
+    });
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function tail(file: string, lines = 30): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve(true);
+  }
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.removeListener('exit', onExit);
+      resolve(false);
+    }, timeoutMs);
+    const onExit = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    child.once('exit', onExit);
+  });
+}
+
+/** The server process exited before it answered (e.g. its port was taken). */
+class ServerExitedError extends Error {}
+
+class RunningMotoServer implements MotoServer {
+  public readonly endpoint: string;
+  public readonly pid: number;
+  private stopping?: Promise<void>;
+  private readonly killOnExit: () => void;
+
+  constructor(private readonly child: ChildProcess, public readonly port: number, public readonly logFile: string) {
+    this.endpoint = `http://127.0.0.1:${port}`;
+    this.pid = child.pid!;
+    // Should the test process exit without stop(), do not leave the server behind.
+    this.killOnExit = () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(this.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    };
+    process.once('exit', this.killOnExit);
+  }
+
+  public async reset(): Promise<void> {
+    await expectOk(this.endpoint, 'POST', RESET_PATH);
+  }
+
+  public async requests(): Promise<RecordedRequest[]> {
+    const body = await expectOk(this.endpoint, 'GET', REQUEST_LOG_PATH);
+    return (JSON.parse(body) as { requests: RecordedRequest[] }).requests;
+  }
+
+  public async injectFault(fault: InjectedFault): Promise<void> {
+    await expectOk(this.endpoint, 'POST', FAULTS_PATH, fault);
+  }
+
+  public stop(): Promise<void> {
+    if (!this.stopping) {
+      this.stopping = this.doStop();
+    }
+    return this.stopping;
+  }
+
+  /** Resolves when the server answers; rejects if it exits or the deadline passes. */
+  public async waitUntilReady(): Promise<void> {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new ServerExitedError(
+          `moto server exited early (code ${this.child.exitCode}, signal ${this.child.signalCode}); log ${this.logFile}:\n${tail(this.logFile)}`,
+        );
+      }
+      try {
+        const res = await httpRequest(this.endpoint, 'GET', REQUEST_LOG_PATH, undefined, 1_000);
+        if (res.status === 200) {
+          return;
+        }
+      } catch {
+        // not listening yet
+      }
+      await sleep(READY_POLL_MS);
+    }
+    throw new Error(`moto server did not answer on ${this.endpoint} within ${READY_TIMEOUT_MS} ms; log ${this.logFile}:\n${tail(this.logFile)}`);
+  }
+
+  private async doStop(): Promise<void> {
+    process.removeListener('exit', this.killOnExit);
+    if (this.child.exitCode !== null || this.child.signalCode !== null) {
+      return;
+    }
+    try {
+      process.kill(this.pid, 'SIGTERM');
+    } catch {
+      return; // already gone
+    }
+    if (!(await waitForExit(this.child, STOP_TIMEOUT_MS))) {
+      try {
+        process.kill(this.pid, 'SIGKILL');
+      } catch {
+        return;
+      }
+      await waitForExit(this.child, STOP_TIMEOUT_MS);
+    }
+  }
+}
+
+
+/**
+ * Starts `<repo>/.venv/bin/python test/moto/server.py --host 127.0.0.1 --port <free port>`
+ * and resolves once it answers. Always call `stop()` (e.g. in afterAll).
+ */
+export async function startMotoServer(options: StartMotoServerOptions = {}): Promise<MotoServer> {
+  if (!fs.existsSync(VENV_PYTHON)) {
+    throw new Error(
+      `moto server: ${VENV_PYTHON} not found. Run \`npx projen setup:python\` (or \`bash test/moto/setup-venv.sh\`) first.`,
+    );
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PYTHONUNBUFFERED: '1' };
+  delete env.MOTO_PORT;
+  if (options.ignoreClientToken) {
+    env.MOTO_IOT_IGNORE_CLIENT_TOKEN = '1';
+  } else if (!options.env?.MOTO_IOT_IGNORE_CLIENT_TOKEN) {
+    delete env.MOTO_IOT_IGNORE_CLIENT_TOKEN;
+  }
+
+  let lastError: unknown;
+  // The free port can be taken between closing our probe and moto binding it:
+  // retry with a new port if the server exits at start-up.
+  for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
+    const port = await freePort();
+    const logFile = path.join(REPO_ROOT, `.moto-${port}.log`);
+    const logFd = fs.openSync(logFile, 'w');
+    let child: ChildProcess;
+    try {
+      child = spawn(VENV_PYTHON, [SERVER_SCRIPT, '--host', '127.0.0.1', '--port', String(port)], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ['ignore', logFd, logFd],
+      });
+    } finally {
+      fs.closeSync(logFd); // the child has its own copy
+    }
+    if (child.pid === undefined) {
+      const spawnError = await new Promise<Error>((resolve) => child.once('error', resolve));
+      throw new Error(`moto server: could not start ${VENV_PYTHON}: ${spawnError.message}`);
+    }
+    const server = new RunningMotoServer(child, port, logFile);
+    try {
+      await server.waitUntilReady();
+      return server;
+    } catch (err) {
+      await server.stop();
+      lastError = err;
+      if (!(err instanceof ServerExitedError)) {
+        break;
+      }
+    }
+  }
+  throw lastError;
+}
