@@ -4,7 +4,7 @@
  * same rules the construct applies at synth time.
  */
 import { PackageVersionResourceProperties, TagEntry } from '../src/shared/contract';
-import { formatIssues, validatePackageVersion } from '../src/shared/validation';
+import { formatIssues, validatePackageVersion, ValidationIssue } from '../src/shared/validation';
 
 /** The desired state of a package version. */
 export interface DesiredVersion {
@@ -22,13 +22,19 @@ export interface DesiredVersion {
  */
 export function readDesiredVersion(raw: unknown): DesiredVersion {
   const desired = readLenient(raw);
-  const issues = validatePackageVersion(desired);
+  const missing: ValidationIssue[] = [];
   if (!desired.packageName) {
-    issues.unshift({ field: 'packageName', message: 'is missing; PackageName is required' });
+    missing.push({ field: 'packageName', message: 'is missing; PackageName is required' });
   }
   if (!desired.versionName) {
-    issues.unshift({ field: 'versionName', message: 'is missing; VersionName is required' });
+    missing.push({ field: 'versionName', message: 'is missing; VersionName is required' });
   }
+  // A missing name is reported once, not again as "0 characters".
+  const issues = [...missing, ...validatePackageVersion({
+    ...desired,
+    packageName: desired.packageName || undefined,
+    versionName: desired.versionName || undefined,
+  })];
   if (issues.length > 0) {
     throw new Error(formatIssues(`Package version '${desired.packageName}/${desired.versionName}'`, issues));
   }

@@ -1,0 +1,136 @@
+import { tagList } from './events';
+import { readDesiredVersion, readLenient } from '../../lambda/properties';
+import { CREATION_MARKER_TAG } from '../../src/shared/contract';
+
+describe('readLenient', () => {
+  test('reads every property', () => {
+    expect(readLenient({
+      ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:x',
+      PackageName: 'firmware',
+      VersionName: '1.0.0',
+      Description: 'text',
+      Attributes: { 'channel': 'stable', 'hw:rev': 'B' },
+      Tags: tagList({ Env: 'prod', Team: 'iot' }),
+    })).toEqual({
+      packageName: 'firmware',
+      versionName: '1.0.0',
+      description: 'text',
+      attributes: { 'channel': 'stable', 'hw:rev': 'B' },
+      tags: { Env: 'prod', Team: 'iot' },
+    });
+  });
+
+  test.each([undefined, null, {}])('gives empty names, no description and empty maps for %p', (raw) => {
+    const read = readLenient(raw);
+    expect(read).toEqual({ packageName: '', versionName: '', attributes: {}, tags: {} });
+    expect(read.description).toBeUndefined();
+  });
+
+  test('turns non-string scalars into strings', () => {
+    expect(readLenient({ PackageName: 42, VersionName: 1.5, Description: true, Attributes: { n: 7, b: false }, Tags: [{ Key: 'n', Value: 3 }] }))
+      .toEqual({ packageName: '42', versionName: '1.5', description: 'true', attributes: { n: '7', b: 'false' }, tags: { n: '3' } });
+  });
+
+  test('null description is absent; null attribute and tag values become empty strings', () => {
+    const read = readLenient({ PackageName: 'p', VersionName: 'v', Description: null, Attributes: { a: null }, Tags: [{ Key: 'k', Value: null }, { Key: 'j' }] });
+    expect(read.description).toBeUndefined();
+    expect(read.attributes).toEqual({ a: '' });
+    expect(read.tags).toEqual({ k: '', j: '' });
+  });
+
+  test('skips tag entries without a key, and null entries', () => {
+    expect(readLenient({ Tags: [null, { Value: 'orphan' }, { Key: 'Env', Value: 'prod' }] }).tags).toEqual({ Env: 'prod' });
+  });
+
+  test('the last of duplicate tag keys wins', () => {
+    expect(readLenient({ Tags: [{ Key: 'Env', Value: 'dev' }, { Key: 'Env', Value: 'prod' }] }).tags).toEqual({ Env: 'prod' });
+  });
+
+  test('accepts tags given as a map', () => {
+    expect(readLenient({ Tags: { Env: 'prod' } }).tags).toEqual({ Env: 'prod' });
+  });
+
+  test.each([['a list', ['a', 'b']], ['a string', 'channel=stable'], ['a number', 3]])('ignores Attributes given as %s', (_label, attributes) => {
+    expect(readLenient({ Attributes: attributes }).attributes).toEqual({});
+  });
+
+  test('ignores Tags given as a string', () => {
+    expect(readLenient({ Tags: 'Env=prod' }).tags).toEqual({});
+  });
+
+  test('keeps the marker tag of old properties (it is not validated)', () => {
+    expect(readLenient({ Tags: [{ Key: CREATION_MARKER_TAG, Value: 'r' }] }).tags).toEqual({ [CREATION_MARKER_TAG]: 'r' });
+  });
+});
+
+describe('readDesiredVersion', () => {
+  test('returns the desired state of valid properties', () => {
+    expect(readDesiredVersion({
+      PackageName: 'firmware',
+      VersionName: '1.0.0',
+      Attributes: { channel: 'stable' },
+      Tags: tagList({ Env: 'prod' }),
+    })).toEqual({
+      packageName: 'firmware',
+      versionName: '1.0.0',
+      attributes: { channel: 'stable' },
+      tags: { Env: 'prod' },
+    });
+  });
+
+  test('a missing PackageName is named as missing', () => {
+    expect(() => readDesiredVersion({ VersionName: '1.0.0' }))
+      .toThrow(/^Package version '\/1\.0\.0' has an invalid prop:\n {2}- packageName: is missing; PackageName is required$/);
+  });
+
+  test('a missing VersionName is named as missing', () => {
+    expect(() => readDesiredVersion({ PackageName: 'firmware' })).toThrow(/\n {2}- versionName: is missing; VersionName is required/);
+  });
+
+  test('both names missing are both reported', () => {
+    let message = '';
+    try {
+      readDesiredVersion({});
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe("Package version '/' has 2 invalid props:\n" +
+      '  - packageName: is missing; PackageName is required\n' +
+      '  - versionName: is missing; VersionName is required');
+  });
+
+  test('every invalid property is reported in one message, in field order', () => {
+    let message = '';
+    try {
+      readDesiredVersion({
+        PackageName: 'bad name',
+        VersionName: 'v'.repeat(65),
+        Description: 'd'.repeat(1025),
+        Attributes: { 'bad key': 'x' },
+        Tags: tagList({ 'aws:owner': 'me' }),
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const lines = message.split('\n');
+    expect(lines[0]).toBe(`Package version 'bad name/${'v'.repeat(65)}' has 5 invalid props:`);
+    expect(lines.slice(1).map((l) => l.replace(/:.*$/, ''))).toEqual([
+      '  - packageName', '  - versionName', '  - description', '  - attributes', '  - tags',
+    ]);
+  });
+
+  test('a single issue is reported as "an invalid prop"', () => {
+    expect(() => readDesiredVersion({ PackageName: 'firmware', VersionName: '1.0.0', Attributes: { k: '' } })).toThrow(
+      'Package version \'firmware/1.0.0\' has an invalid prop:\n  - attributes: value of "k" is empty; values must be 1 or more characters with no control characters (remove the key instead)',
+    );
+  });
+
+  test('the user may not set the marker tag', () => {
+    expect(() => readDesiredVersion({ PackageName: 'firmware', VersionName: '1.0.0', Tags: tagList({ [CREATION_MARKER_TAG]: 'x' }) }))
+      .toThrow(/is reserved by cdk-iot-package-catalog/);
+  });
+
+  test('an attribute value null (delivered as empty) is rejected', () => {
+    expect(() => readDesiredVersion({ PackageName: 'firmware', VersionName: '1.0.0', Attributes: { k: null } })).toThrow(/value of "k" is empty/);
+  });
+});
