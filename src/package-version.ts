@@ -103,10 +103,9 @@ export interface PackageVersionProps {
   /**
    * The name of the package the version belongs to.
    *
-   * The package must exist before the version is created: in the same stack
-   * pass `cfnSoftwarePackage.ref` (or `attrPackageArn`'s package) so
-   * CloudFormation creates it first. 1-128 characters of a-z, A-Z, 0-9, '-',
-   * '_' and '.'.
+   * The package must exist before the version is created. For a package in
+   * the same stack, pass `cfnSoftwarePackage.ref` so CloudFormation creates the
+   * package first. 1-128 characters of a-z, A-Z, 0-9, '-', '_' and '.'.
    *
    * Changing it replaces the version: the new one is created, then the old one
    * is deleted (subject to `removalPolicy`).
@@ -222,8 +221,6 @@ abstract class PackageVersionBase extends Resource implements IPackageVersion {
  *   attributes: { channel: 'stable' },
  * });
  * new CfnOutput(stack, 'VersionArn', { value: version.packageVersionArn });
- *
- * @resource Custom::IotPackageVersion
  */
 export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
   /**
@@ -368,6 +365,16 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     this.versionName = props.versionName;
     this.packageVersionStatus = this.resource.getAttString(ATTR_STATUS);
     this.packageVersionErrorReason = this.resource.getAttString(ATTR_ERROR_REASON);
+  }
+
+  /**
+   * Sets what happens to the version in IoT when it leaves the stack; see
+   * `PackageVersionProps.removalPolicy`.
+   *
+   * @param policy DESTROY deletes the version, RETAIN leaves it in IoT
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.resource.applyRemovalPolicy(policy);
   }
 
   /**

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { inlinePolicySizeOfRole, logicalIdsOf, renderWorstCase } from './template-helpers';
 import { PackageVersion, PackageVersionProps } from '../../src';
-import { PROVIDER_ID, ROLE_INLINE_POLICY_LIMIT } from '../../src/private/provider';
+import { estimatePackagePolicySize, PROVIDER_ID, ROLE_INLINE_POLICY_LIMIT } from '../../src/private/provider';
 
 const TYPE = 'Custom::IotPackageVersion';
 
@@ -107,6 +107,14 @@ describe('removal policy', () => {
   });
 });
 
+test('applyRemovalPolicy() changes the custom resource\'s policy', () => {
+  const stack = newStack();
+  const v = new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0' });
+  v.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+  Template.fromStack(stack).hasResource(TYPE, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+});
+
 describe('provider', () => {
   test('one provider, with one handler and one framework function, for a single version', () => {
     const stack = newStack();
@@ -149,6 +157,17 @@ describe('provider', () => {
     const { total, count } = inlinePolicySizeOfRole(template, handlerRoleLogicalId(template));
     expect(count).toBe(21); // 20 package policies and the role's default policy
     expect(total).toBeLessThan(ROLE_INLINE_POLICY_LIMIT);
+  });
+
+  test.each(['firmware', 'p'.repeat(128)])('the synth-time size estimate is not below the real policy size (%s)', (name) => {
+    const stack = newStack();
+    new PackageVersion(stack, 'V', { packageName: name, versionName: '1.0.0' });
+
+    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p).includes('iot:CreatePackageVersion'));
+    const real = JSON.stringify(renderWorstCase(policy.Properties.PolicyDocument)).length;
+    expect(estimatePackagePolicySize(name)).toBeGreaterThanOrEqual(real);
+    expect(estimatePackagePolicySize(name)).toBeLessThan(real + 50);
   });
 
   test('two stacks get a provider each', () => {
