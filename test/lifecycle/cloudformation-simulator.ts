@@ -167,11 +167,14 @@ export class CloudFormationSimulator {
 
     let outbound: Record<string, unknown> = {};
     let handler!: (event: unknown) => Promise<unknown>;
+    // Fresh module instances for each simulator, loaded by path at run time.
+    /* eslint-disable @typescript-eslint/no-require-imports */
     jest.isolateModules(() => {
       outbound = require(path.join(RUNTIME_DIR, 'outbound'));
       this.framework = require(path.join(RUNTIME_DIR, 'framework'));
       handler = require(HANDLER_ASSET).handler;
     });
+    /* eslint-enable @typescript-eslint/no-require-imports */
 
     outbound.invokeFunction = async (req: { FunctionName: string; Payload: string }) => {
       this.invocations++;

@@ -85,7 +85,7 @@ test('create makes a DRAFT version and returns its ARN as the physical id', asyn
   const live = await getVersion('1.4.0');
   expect(live.description).toBe(SECRET_DESCRIPTION);
   expect(live.attributes).toEqual({ 'channel': SECRET_ATTRIBUTE, 'hw:rev': 'B' });
-  expect(await tagsOf(arn)).toEqual({ 'team': 'edge', [CREATION_MARKER_TAG]: res.RequestId });
+  expect(await tagsOf(arn)).toEqual({ team: 'edge', [CREATION_MARKER_TAG]: res.RequestId });
 
   const creates = (await moto.requests()).filter((r) => r.operation === 'CreatePackageVersion');
   expect(creates).toHaveLength(1);
@@ -147,7 +147,7 @@ test('update changes description, attributes and tags in place', async () => {
   const live = await getVersion('1.4.0');
   expect(live.description).toBe('Bootloader fix, v2 notes');
   expect(live.attributes).toEqual({ channel: 'beta' });
-  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ 'team': 'platform', 'tier': 'gold', [CREATION_MARKER_TAG]: created.RequestId });
+  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ team: 'platform', tier: 'gold', [CREATION_MARKER_TAG]: created.RequestId });
 });
 
 test('a rollback update (old and new swapped) restores the previous state', async () => {
@@ -161,7 +161,7 @@ test('a rollback update (old and new swapped) restores the previous state', asyn
   const live = await getVersion('1.4.0');
   expect(live.description).toBe(SECRET_DESCRIPTION);
   expect(live.attributes).toEqual(baseProps.Attributes);
-  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ 'team': 'edge', [CREATION_MARKER_TAG]: created.RequestId });
+  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ team: 'edge', [CREATION_MARKER_TAG]: created.RequestId });
 });
 
 test('tags set outside the stack survive tag updates', async () => {

@@ -1,0 +1,36 @@
+/**
+ * The example stack: a software package with two versions, one minimal.
+ */
+import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import { Construct } from 'constructs';
+import { PackageVersion } from '../src';
+
+export class FirmwareCatalogStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const firmware = new iot.CfnSoftwarePackage(this, 'Firmware', {
+      packageName: 'firmware',
+      description: 'Device firmware',
+    });
+
+    const v140 = new PackageVersion(this, 'Firmware140', {
+      packageName: firmware.ref,
+      versionName: '1.4.0',
+      description: 'Bootloader fix',
+      attributes: { 'channel': 'stable', 'hw:rev': 'B' },
+      tags: { team: 'edge' },
+      // Devices in the field run this version: keep it if it leaves the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    new PackageVersion(this, 'Firmware150Beta', {
+      packageName: firmware.ref,
+      versionName: '1.5.0-beta.1',
+    });
+
+    new CfnOutput(this, 'Firmware140Arn', { value: v140.packageVersionArn });
+    new CfnOutput(this, 'Firmware140Status', { value: v140.packageVersionStatus });
+  }
+}
