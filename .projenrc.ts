@@ -84,7 +84,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     mavenArtifactId: 'cdk-iot-package-catalog',
   },
 
-  gitignore: ['/assets/', '/.venv/', '/cdk.out/', 'examples/cdk.out/', '.moto-*.log'],
+  gitignore: ['/assets/', '/.venv/', '/cdk.out/', 'examples/cdk.out/', '.moto-*.log', '.jsii.tabl.json'],
 });
 for (const pattern of ['/lambda/', '/examples/', '/bench/', '/.ci/', '/.venv/', 'cdk.out', '/tsconfig.dev.json', '/rosetta/']) {
   project.addPackageIgnore(pattern);
@@ -117,6 +117,13 @@ const setupPython = project.addTask('setup:python', {
 // Tests run against the bundled handler and moto, so make sure both exist first.
 project.testTask.prependSpawn(setupPython);
 project.testTask.prependSpawn(bundleHandler);
+
+// Every TypeScript example in the README and in @example docs must compile.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile the README and @example snippets with jsii-rosetta (strict)',
+  exec: 'jsii-rosetta extract --strict --compile .jsii',
+});
+project.postCompileTask.spawn(rosetta);
 
 // Main job: synthesize the example app and show its custom resources.
 project.addTask('example', {
