@@ -138,4 +138,14 @@ project.addTask('example', {
   ],
 });
 
+// Benchmark: synthesis of the same catalog with PackageVersion,
+// CfnSoftwarePackageVersion and AwsCustomResource, as ratios.
+project.addTask('bench', {
+  description: 'Benchmark synthesis against CfnSoftwarePackageVersion and AwsCustomResource',
+  steps: [
+    { spawn: bundleHandler.name },
+    { exec: 'ts-node --project tsconfig.dev.json bench/synth.ts', receiveArgs: true },
+  ],
+});
+
 project.synth();
