@@ -61,3 +61,9 @@ export function inlinePolicySizeOfRole(template: Template, roleLogicalId: string
   }
   return { total, count };
 }
+
+/** The largest total size of any one role's inline policies in the template. */
+export function largestRoleInlinePolicySize(template: Template): number {
+  const roles = Object.keys(template.findResources('AWS::IAM::Role'));
+  return Math.max(0, ...roles.map((role) => inlinePolicySizeOfRole(template, role).total));
+}

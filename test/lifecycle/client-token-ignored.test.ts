@@ -4,9 +4,9 @@
  * ConflictException: the handler must still treat its own retried create as
  * success, and still refuse versions it did not create.
  */
-import { CreatePackageCommand, IoTClient } from '@aws-sdk/client-iot';
+import { CreatePackageCommand } from '@aws-sdk/client-iot';
 import { CloudFormationSimulator } from './cloudformation-simulator';
-import { MotoServer, startMotoServer } from '../moto/moto-server';
+import { MotoServer, motoIotClient, startMotoServer } from '../moto/moto-server';
 
 let moto: MotoServer;
 let cfn: CloudFormationSimulator;
@@ -14,11 +14,7 @@ let cfn: CloudFormationSimulator;
 beforeAll(async () => {
   moto = await startMotoServer({ ignoreClientToken: true });
   cfn = await CloudFormationSimulator.start({ iotEndpoint: moto.endpoint });
-  const iot = new IoTClient({
-    endpoint: moto.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
-  });
+  const iot = motoIotClient(moto.endpoint);
   await iot.send(new CreatePackageCommand({ packageName: 'firmware' }));
 });
 

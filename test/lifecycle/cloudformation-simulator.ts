@@ -12,6 +12,7 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import * as path from 'path';
+import { MOTO_CREDENTIALS } from '../moto/moto-server';
 
 // The runtime's outbound module imports these clients at load time; they are
 // present in Lambda's Node.js runtime, not here, and never used once the
@@ -154,8 +155,8 @@ export class CloudFormationSimulator {
     this.setEnv({
       AWS_ENDPOINT_URL_IOT: this.options.iotEndpoint,
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
       AWS_SESSION_TOKEN: undefined,
       AWS_PROFILE: undefined,
       USER_ON_EVENT_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:package-version-handler',

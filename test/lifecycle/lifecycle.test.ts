@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-iot';
 import { CloudFormationSimulator, RESPONSE_URL_SECRET } from './cloudformation-simulator';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
-import { MotoServer, startMotoServer } from '../moto/moto-server';
+import { MotoServer, motoIotClient, startMotoServer } from '../moto/moto-server';
 
 const PACKAGE = 'firmware';
 const SECRET_DESCRIPTION = 'Bootloader fix, confidential rollout plan';
@@ -28,11 +28,7 @@ let iot: IoTClient;
 beforeAll(async () => {
   moto = await startMotoServer();
   cfn = await CloudFormationSimulator.start({ iotEndpoint: moto.endpoint });
-  iot = new IoTClient({
-    endpoint: moto.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
-  });
+  iot = motoIotClient(moto.endpoint);
 });
 
 afterAll(async () => {

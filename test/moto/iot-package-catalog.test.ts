@@ -22,11 +22,10 @@ import {
   UpdatePackageCommand,
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
-import { MotoServer, startMotoServer } from './moto-server';
+import { MotoServer, motoIotClient, startMotoServer } from './moto-server';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012'; // moto's default account
-const CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const PKG = 'firmware';
 const VER = '1.0.0';
 const PKG_ARN = `arn:aws:iot:${REGION}:${ACCOUNT}:package/${PKG}`;
@@ -36,7 +35,7 @@ const TOKEN_B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 
 function client(endpoint: string, region = REGION, maxAttempts = 1): IoTClient {
   // maxAttempts 1: the SDK would otherwise retry throttling and 5xx errors.
-  return new IoTClient({ region, endpoint, credentials: CREDENTIALS, maxAttempts });
+  return motoIotClient(endpoint, { region, maxAttempts });
 }
 
 /** Resolves to the error the promise rejects with; fails the test if it resolves. */

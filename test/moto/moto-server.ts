@@ -12,6 +12,16 @@ import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
 
+import { IoTClient } from '@aws-sdk/client-iot';
+
+/** Credentials moto accepts (any will do; these are AWS's documentation examples). */
+export const MOTO_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+/** An IoT client for a moto server. */
+export function motoIotClient(endpoint: string, options: { region?: string; maxAttempts?: number } = {}): IoTClient {
+  return new IoTClient({ endpoint, region: options.region ?? 'us-east-1', credentials: MOTO_CREDENTIALS, maxAttempts: options.maxAttempts });
+}
+
 /** The repository root (this file lives in <repo>/test/moto). */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const VENV_PYTHON = process.platform === 'win32'
