@@ -84,7 +84,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     mavenArtifactId: 'cdk-iot-package-catalog',
   },
 
-  gitignore: ['/assets/', '/.venv/', '/cdk.out/', 'examples/cdk.out/', '.moto-*.log', '.jsii.tabl.json'],
+  gitignore: ['/assets/', '/.venv/', '/cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json'],
 });
 for (const pattern of ['/lambda/', '/examples/', '/bench/', '/.ci/', '/.venv/', 'cdk.out', '/tsconfig.dev.json', '/rosetta/']) {
   project.addPackageIgnore(pattern);

@@ -14,6 +14,8 @@ export class FirmwareCatalogStack extends Stack {
       packageName: 'firmware',
       description: 'Device firmware',
     });
+    // Deleting a package deletes all its versions: keep it, as it holds a retained version.
+    firmware.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
     const v140 = new PackageVersion(this, 'Firmware140', {
       packageName: firmware.ref,

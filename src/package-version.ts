@@ -188,13 +188,23 @@ abstract class PackageVersionBase extends Resource implements IPackageVersion {
     return this.grant(grantee, 'iot:GetPackageVersion', 'iot:ListTagsForResource');
   }
 
+  /** The package's ARN, in the version's own account and region (which for an import may not be the stack's). */
   private packageArn(): string {
     return Stack.of(this).formatArn({
       service: 'iot',
       resource: 'package',
       resourceName: this.packageName,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      account: this.env.account,
+      region: this.env.region,
     });
+  }
+}
+
+/** CloudFormation has no snapshots of custom resources. */
+function checkRemovalPolicy(scope: Construct, policy: RemovalPolicy | undefined): void {
+  if (policy === RemovalPolicy.SNAPSHOT) {
+    throw new Error(`PackageVersion '${scope.node.path}': removalPolicy SNAPSHOT is not supported; use DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE`);
   }
 }
 
@@ -331,8 +341,15 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     if (issues.length > 0) {
       throw new Error(formatIssues(`PackageVersion '${this.node.path}'`, issues));
     }
+    checkRemovalPolicy(this, props.removalPolicy);
 
     this.cdkTagManager = new TagManager(TagType.MAP, RESOURCE_TYPE, props.tags);
+    // CloudFormation does not pass a stack's tags on to custom resources, so
+    // add them here, below every other tag: props tags, Tags.of() and
+    // Tags.of().remove() all take precedence, as for AWS resources.
+    for (const [key, value] of Object.entries(Stack.of(this).tags.tagValues())) {
+      this.cdkTagManager.setTag(key, value, 0);
+    }
     // Tags arriving later through Tags.of() are checked when the app synthesizes.
     this.node.addValidation({
       validate: () => validatePackageVersion({ tags: this.renderTagMap() }, Token.isUnresolved)
@@ -374,15 +391,12 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
    * @param policy DESTROY deletes the version, RETAIN leaves it in IoT
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
+    checkRemovalPolicy(this, policy);
     this.resource.applyRemovalPolicy(policy);
   }
 
-  /**
-   * The stack's own tags (which CloudFormation does not pass on to custom
-   * resources) under this version's tags.
-   */
   private renderTagMap(): Record<string, string> {
-    return { ...Stack.of(this).tags.tagValues(), ...this.cdkTagManager.tagValues() };
+    return this.cdkTagManager.tagValues();
   }
 
   private renderTags(): TagEntry[] | undefined {

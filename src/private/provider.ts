@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aspects, Duration, Reference, RemovalPolicy, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -135,17 +135,12 @@ export class PackageVersionProvider extends Construct {
    * created on first use. Versions of the package must depend on it.
    */
   public policyForPackage(packageName: string): iam.Policy {
-    const key = Token.isUnresolved(packageName)
-      ? JSON.stringify(Stack.of(this).resolve(packageName))
-      : packageName;
+    const { key, id, resolvesNow } = packageIdentity(packageName);
     const existing = this.packagePolicies.get(key);
     if (existing) {
       return existing.policy;
     }
 
-    const id = Token.isUnresolved(packageName)
-      ? `PackagePolicy-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`
-      : `PackagePolicy-${packageName}`;
     const packageArn = Stack.of(this).formatArn({
       service: 'iot',
       resource: 'package',
@@ -155,9 +150,17 @@ export class PackageVersionProvider extends Construct {
     const versionsArn = `${packageArn}/version/*`;
     const statements = [new iam.PolicyStatement({ actions: PACKAGE_ACTIONS, resources: [packageArn, versionsArn] })];
     const policy = new iam.Policy(this, id, { statements, roles: [this.handlerRole] });
-    acknowledgeWildcard(policy, nagToken(this, versionsArn),
+    // The finding names the resolved ARN. A Lazy package name must not be
+    // resolved before the app is synthesized (it would be frozen), so in that
+    // case the acknowledgement is added while synthesizing.
+    const acknowledge = () => acknowledgeWildcard(policy, nagToken(this, versionsArn),
       'Scoped to the versions of one package (package/NAME/version/*), so that a version\'s delete keeps its permission ' +
       'in CloudFormation\'s clean-up phase and the role stays within IAM\'s policy size limit however many versions the stack holds.');
+    if (resolvesNow) {
+      acknowledge();
+    } else {
+      Aspects.of(policy).add({ visit: (node) => node === policy && acknowledge() });
+    }
 
     this.packagePolicies.set(key, { policy, estimatedSize: estimatePackagePolicySize(packageName) });
     return policy;
@@ -179,13 +182,43 @@ export class PackageVersionProvider extends Construct {
 }
 
 /**
+ * What identifies a package name for its policy: the map key, a construct id
+ * that stays the same from one synthesis to the next, and whether the name
+ * may be resolved already (a literal or a reference; not a Lazy).
+ *
+ * - A literal name is its own identity.
+ * - A reference to another resource (e.g. `cfnSoftwarePackage.ref`) is
+ *   identified by the referenced construct's path and attribute, which is
+ *   unique in the app even when packages in different stacks share an id.
+ * - Any other token (a Lazy, a concatenation) is identified by its token
+ *   string. That is unique, but its id may change when tokens are created in
+ *   another order; the policy is then replaced, which is safe.
+ */
+function packageIdentity(packageName: string): { key: string; id: string; resolvesNow: boolean } {
+  if (!Token.isUnresolved(packageName)) {
+    return { key: packageName, id: `PackagePolicy-${packageName}`, resolvesNow: true };
+  }
+  const fragments = Tokenization.reverseString(packageName);
+  const token = fragments.length === 1 ? fragments.firstToken : undefined;
+  const reference = token !== undefined && Reference.isReference(token);
+  const key = reference ? `${token.target.node.path}#${token.displayName}` : packageName;
+  return { key, id: `PackagePolicy-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`, resolvesNow: reference };
+}
+
+/**
+ * The longest `arn:PARTITION:iot:REGION:ACCOUNT` there is: partition plus
+ * region are at most 24 characters (aws-iso-f, us-isof-south-1).
+ */
+export const WORST_CASE_ARN_PREFIX = 'arn:aws-iso-f:iot:us-isof-south-1:123456789012';
+
+/**
  * Estimates the size IAM counts for one package policy: the JSON document
  * without whitespace, with the ARNs at their longest (partition, region and
  * account as long as AWS makes them; unknown package names at 128 characters).
  */
 export function estimatePackagePolicySize(packageName: string): number {
   const name = Token.isUnresolved(packageName) ? 'x'.repeat(128) : packageName;
-  const packageArn = `arn:aws-iso-b:iot:ap-southeast-5:123456789012:package/${name}`;
+  const packageArn = `${WORST_CASE_ARN_PREFIX}:package/${name}`;
   const versionsArn = `${packageArn}/version/*`;
   const document = {
     Version: '2012-10-17',

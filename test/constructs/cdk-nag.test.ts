@@ -3,7 +3,7 @@
  * The library acknowledges the findings that remain by design, on the exact
  * constructs that cause them; everything else must be clean.
  */
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PackageVersion } from '../../src';
@@ -25,8 +25,21 @@ test('no AwsSolutions violations', () => {
   expect(report.violations.map((v) => `${v.ruleName}: ${v.description.split('\n')[0]}`)).toEqual([]);
 });
 
+test('no violations for a package name from a Lazy, once the app is synthesized', () => {
+  const app = new App();
+  const stack = new Stack(app, 'LazyStack');
+  new PackageVersion(stack, 'V', { packageName: Lazy.string({ produce: () => 'firmware' }), versionName: '1' });
+  const checks = new AwsSolutionsChecks(app);
+  expect(checks.validateScope(app).violations.map((v) => v.ruleName))
+    .toEqual(['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:package/firmware/version/*]']);
+
+  app.synth();
+
+  expect(checks.validateScope(app).violations).toEqual([]);
+});
+
 test('without the library\'s acknowledgements the checks do find the expected rules', () => {
-  // Proves the previous test can fail: the same stack, with acknowledgements stripped.
+  // Proves the first test can fail: the same stack, with acknowledgements stripped.
   const app = buildApp();
   for (const construct of app.node.findAll()) {
     const metadata = construct.node.metadata as Array<{ type: string }>;

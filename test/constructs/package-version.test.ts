@@ -1,4 +1,4 @@
-import { App, CfnOutput, CfnParameter, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnOutput, CfnParameter, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
@@ -105,6 +105,14 @@ describe('removal policy', () => {
 
     Template.fromStack(stack).hasResource(TYPE, { DeletionPolicy: expected, UpdateReplacePolicy: expected });
   });
+});
+
+test('removalPolicy SNAPSHOT is rejected, in props and in applyRemovalPolicy()', () => {
+  const stack = newStack();
+  expect(() => new PackageVersion(stack, 'A', { packageName: 'firmware', versionName: '1.0.0', removalPolicy: RemovalPolicy.SNAPSHOT }))
+    .toThrow("PackageVersion 'TestStack/A': removalPolicy SNAPSHOT is not supported; use DESTROY, RETAIN or RETAIN_ON_UPDATE_OR_DELETE");
+  const v = new PackageVersion(stack, 'B', { packageName: 'firmware', versionName: '1.0.0' });
+  expect(() => v.applyRemovalPolicy(RemovalPolicy.SNAPSHOT)).toThrow(/removalPolicy SNAPSHOT is not supported/);
 });
 
 test('applyRemovalPolicy() changes the custom resource\'s policy', () => {
@@ -215,11 +223,43 @@ describe('IAM', () => {
       ],
       Effect: 'Allow',
       Resource: [
-        'arn:aws-iso-b:iot:eu-west-1:123456789012:package/firmware',
-        'arn:aws-iso-b:iot:eu-west-1:123456789012:package/firmware/version/*',
+        'arn:aws-iso-f:iot:eu-west-1:123456789012:package/firmware',
+        'arn:aws-iso-f:iot:eu-west-1:123456789012:package/firmware/version/*',
       ],
     }]);
     expect(policy.Properties.Roles).toEqual([{ Ref: handlerRoleLogicalId(template) }]);
+  });
+
+  test('packages referenced from other stacks get a policy each, even when their construct ids are the same', () => {
+    const app = new App();
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    const a = new Stack(app, 'A', { env });
+    const b = new Stack(app, 'B', { env });
+    const alpha = new iot.CfnSoftwarePackage(a, 'Pkg', { packageName: 'alpha' });
+    const beta = new iot.CfnSoftwarePackage(b, 'Pkg', { packageName: 'beta' });
+    const c = new Stack(app, 'C', { env });
+    new PackageVersion(c, 'Alpha1', { packageName: alpha.ref, versionName: '1' });
+    new PackageVersion(c, 'Beta1', { packageName: beta.ref, versionName: '1' });
+    new PackageVersion(c, 'Alpha2', { packageName: alpha.ref, versionName: '2' });
+
+    const template = Template.fromStack(c);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p).includes('iot:CreatePackageVersion'));
+    expect(policies).toHaveLength(2);
+    const imports = policies.map((p) => JSON.stringify(p.Properties.PolicyDocument.Statement[0].Resource[0]).match(/"Fn::ImportValue":"([^"]+)"/)![1]);
+    expect(new Set(imports).size).toBe(2);
+    expect(imports.sort()).toEqual([expect.stringMatching(/^A:/), expect.stringMatching(/^B:/)]);
+  });
+
+  test('a package name from a Lazy is rendered at synthesis, not when the version is declared', () => {
+    const stack = newStack();
+    let name = 'early';
+    new PackageVersion(stack, 'V', { packageName: Lazy.string({ produce: () => name }), versionName: '1' });
+    name = 'late';
+
+    const json = JSON.stringify(Template.fromStack(stack).toJSON());
+    expect(json).toContain(':package/late');
+    expect(json).not.toContain('early');
   });
 
   test('ARNs are partition-aware', () => {
@@ -319,6 +359,22 @@ describe('tags', () => {
     Template.fromStack(stack).hasResourceProperties(TYPE, { Tags: [{ Key: 'team', Value: 'platform' }] });
   });
 
+  test('a stack tag can be removed from a version, or excluded by resource type', () => {
+    const stack = newStack({ tags: { 'cost-center': '42', 'owner': 'iot' } });
+    const v = new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0' });
+    Tags.of(v).remove('cost-center');
+    Tags.of(stack).add('excluded', 'x', { excludeResourceTypes: ['Custom::IotPackageVersion'] });
+
+    Template.fromStack(stack).hasResourceProperties(TYPE, { Tags: [{ Key: 'owner', Value: 'iot' }] });
+  });
+
+  test('props tags win over stack tags with the same key', () => {
+    const stack = newStack({ tags: { team: 'platform' } });
+    new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0', tags: { team: 'edge' } });
+
+    Template.fromStack(stack).hasResourceProperties(TYPE, { Tags: [{ Key: 'team', Value: 'edge' }] });
+  });
+
   test('a reserved tag added with Tags.of() fails synthesis naming the tag', () => {
     const stack = newStack();
     const v = new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0' });
@@ -374,6 +430,19 @@ describe('imports', () => {
     const stack = newStack();
     expect(() => PackageVersion.fromPackageVersionAttributes(stack, 'I', { packageName: 'firmware', versionName: 'v 2' }))
       .toThrow(/versionName: "v 2" contains U\+0020/);
+  });
+
+  test('a grant on a version imported from another account and region uses that account and region', () => {
+    const stack = newStack();
+    const v = PackageVersion.fromPackageVersionArn(stack, 'I', 'arn:aws:iot:us-east-1:999999999999:package/firmware/version/1.3.0');
+    const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    v.grantRead(role);
+
+    const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))[0];
+    expect(stack.resolve(policy.Properties.PolicyDocument.Statement[0].Resource)).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:us-east-1:999999999999:package/firmware']] },
+      'arn:aws:iot:us-east-1:999999999999:package/firmware/version/1.3.0',
+    ]);
   });
 
   test('imports create no resources and can be granted', () => {

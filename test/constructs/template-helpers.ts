@@ -20,14 +20,14 @@ export function renderWorstCase(value: unknown): unknown {
     }
     if ('Ref' in obj) {
       const pseudo: Record<string, string> = {
-        'AWS::Partition': 'aws-iso-b',
-        'AWS::Region': 'ap-southeast-5',
+        'AWS::Partition': 'aws-iso-f',
+        'AWS::Region': 'us-isof-south-1',
         'AWS::AccountId': '123456789012',
       };
       return pseudo[obj.Ref as string] ?? `ref-${'x'.repeat(120)}`;
     }
     if ('Fn::GetAtt' in obj) {
-      return `arn:aws-iso-b:service:ap-southeast-5:123456789012:${'x'.repeat(100)}`;
+      return `arn:aws-iso-f:service:us-isof-south-1:123456789012:${'x'.repeat(100)}`;
     }
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, renderWorstCase(v)]));
   }

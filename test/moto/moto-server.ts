@@ -10,6 +10,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 
 import { IoTClient } from '@aws-sdk/client-iot';
@@ -94,7 +95,7 @@ export interface MotoServer {
   readonly port: number;
   /** PID of the server process. */
   readonly pid: number;
-  /** The server's log file (<repo>/.moto-<port>.log). */
+  /** The server's log file (in the OS temp directory), named in start-up errors. */
   readonly logFile: string;
   /** POST /moto-api/reset: clears all moto state, the request log and faults. */
   reset(): Promise<void>;
@@ -229,7 +230,8 @@ class RunningMotoServer implements MotoServer {
 
   public stop(): Promise<void> {
     if (!this.stopping) {
-      this.stopping = this.doStop();
+      // The log is for start-up failures; a server that ran is cleaned up.
+      this.stopping = this.doStop().then(() => fs.rmSync(this.logFile, { force: true }));
     }
     return this.stopping;
   }
@@ -301,7 +303,7 @@ export async function startMotoServer(options: StartMotoServerOptions = {}): Pro
   // retry with a new port if the server exits at start-up.
   for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
     const port = await freePort();
-    const logFile = path.join(REPO_ROOT, `.moto-${port}.log`);
+    const logFile = path.join(os.tmpdir(), `cdk-iot-package-catalog-moto-${port}.log`);
     const logFd = fs.openSync(logFile, 'w');
     let child: ChildProcess;
     try {
