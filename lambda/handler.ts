@@ -16,20 +16,19 @@ import type {
   CloudFormationCustomResourceEvent,
   CloudFormationCustomResourceUpdateEvent,
 } from 'aws-lambda';
+import { errorName, IotCallError, truncate } from './errors';
 import {
   createPackageVersion,
   deletePackageVersion,
-  errorName,
   findPackage,
   findPackageVersion,
-  IotCallError,
   listTags,
   tagResource,
-  truncate,
   untagResource,
   updatePackageVersion,
 } from './iot';
 import { describeEvent, log } from './log';
+import { Caller, callerOf, markerValue, parseMarker } from './ownership';
 import { DesiredVersion, readDesiredVersion, readLenient } from './properties';
 import {
   ATTR_ERROR_REASON,
@@ -69,7 +68,7 @@ interface VersionState {
 
 async function onCreate(event: CloudFormationCustomResourceCreateEvent): Promise<HandlerResponse> {
   const desired = readDesiredVersion(event.ResourceProperties);
-  const state = await create(desired, event.RequestId);
+  const state = await create(desired, callerOf(event));
   return respond(state.arn, desired, state);
 }
 
@@ -77,15 +76,18 @@ async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): Promise
   const desired = readDesiredVersion(event.ResourceProperties);
   const previous = readLenient(event.OldResourceProperties);
   const current = parsePackageVersionArn(event.PhysicalResourceId) ?? previous;
+  const caller = callerOf(event);
 
   if (desired.packageName !== current.packageName || desired.versionName !== current.versionName) {
     // Replacement: create the new version and return its ARN. CloudFormation
-    // then sends a Delete for the old ARN in its clean-up phase.
+    // then sends a Delete for the old ARN in its clean-up phase. When a
+    // rename is rolled back, the old version still exists and carries this
+    // resource's marker: create() takes it back.
     log('PackageName or VersionName changed: creating the new version', {
       from: `${current.packageName}/${current.versionName}`,
       to: `${desired.packageName}/${desired.versionName}`,
     });
-    const state = await create(desired, event.RequestId);
+    const state = await create(desired, caller);
     return respond(state.arn, desired, state);
   }
 
@@ -94,12 +96,20 @@ async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): Promise
     // Deleted outside CloudFormation: re-apply the desired state. The ARN,
     // and so the physical id, stays the same.
     log('version no longer exists in IoT: creating it again', { version: `${desired.packageName}/${desired.versionName}` });
-    const state = await create(desired, event.RequestId);
+    const state = await create(desired, caller);
     return respond(event.PhysicalResourceId, desired, state);
   }
 
-  await applyFields(desired, previous, live);
   const arn = live.packageVersionArn ?? event.PhysicalResourceId;
+  if (await ownedByAnother(arn, caller)) {
+    throw new Error(
+      `Package version '${desired.packageName}/${desired.versionName}' was deleted outside CloudFormation and created again by ` +
+      'another stack or resource, so this stack does not modify it. Remove it from this stack, or delete the other version ' +
+      'and deploy again.',
+    );
+  }
+
+  await applyFields(desired, live, previous.description);
   await applyTags(arn, desired.tags, previous.tags);
   return respond(event.PhysicalResourceId, desired, { arn, status: live.status, errorReason: live.errorReason });
 }
@@ -118,6 +128,13 @@ async function onDelete(event: CloudFormationCustomResourceDeleteEvent): Promise
   if (!live) {
     // Already gone, e.g. deleted with its package (AWS::IoT::SoftwarePackage deletes all versions).
     log('version already deleted', { version: `${packageName}/${versionName}` });
+    return { PhysicalResourceId: physicalResourceId };
+  }
+
+  if (await ownedByAnother(live.packageVersionArn ?? physicalResourceId, callerOf(event))) {
+    // Ours was deleted outside CloudFormation and somebody else made a new
+    // version with the same name: it is theirs to keep.
+    log('version was created by another stack or resource: not deleting it', { version: `${packageName}/${versionName}` });
     return { PhysicalResourceId: physicalResourceId };
   }
 
@@ -143,43 +160,69 @@ async function onDelete(event: CloudFormationCustomResourceDeleteEvent): Promise
  *
  * The clientToken comes from the RequestId, so a retried request is
  * idempotent where IoT honours it. Where it does not, the retry gets a
- * ConflictException; the creation-marker tag then tells our own earlier
- * attempt apart from a version somebody else made.
+ * ConflictException; the creation marker (see ownership.ts) then tells our
+ * own earlier attempt, or a version this same resource made before, apart
+ * from a version somebody else made.
  */
-async function create(desired: DesiredVersion, requestId: string): Promise<VersionState> {
+async function create(desired: DesiredVersion, caller: Caller): Promise<VersionState> {
   const { packageName, versionName } = desired;
+  const subject = `PackageName '${packageName}', VersionName '${versionName}'`;
   try {
     const out = await createPackageVersion({
       packageName,
       versionName,
       description: desired.description,
       attributes: desired.attributes,
-      tags: { ...desired.tags, [CREATION_MARKER_TAG]: requestId },
-      clientToken: clientTokenFor(requestId),
+      tags: { ...desired.tags, [CREATION_MARKER_TAG]: markerValue(caller) },
+      clientToken: clientTokenFor(caller.requestId),
     });
     log('version created', { version: `${packageName}/${versionName}`, status: out.status });
     return { arn: out.packageVersionArn!, status: out.status, errorReason: out.errorReason };
   } catch (e) {
-    if (errorName(e) !== 'ConflictException') {
-      throw new IotCallError('CreatePackageVersion', `PackageName '${packageName}', VersionName '${versionName}'` +
-        ' (the package must already exist in this account and region)', e);
+    const name = errorName(e);
+    if (name !== 'ConflictException') {
+      const hint = name === 'ValidationException' || name === 'ResourceNotFoundException'
+        ? ' (the package must already exist in this account and region)'
+        : '';
+      throw new IotCallError('CreatePackageVersion', subject + hint, e);
     }
     const existing = await findPackageVersion(packageName, versionName);
-    if (existing?.packageVersionArn) {
-      const tags = await listTags(existing.packageVersionArn);
-      if (tags[CREATION_MARKER_TAG] === requestId) {
-        log('create was retried: using the version this request already created', { version: `${packageName}/${versionName}` });
-        return { arn: existing.packageVersionArn, status: existing.status, errorReason: existing.errorReason };
-      }
+    if (!existing?.packageVersionArn) {
+      // The conflict is about something else than an existing version.
+      throw new IotCallError('CreatePackageVersion', subject, e);
+    }
+    const tags = await listTags(existing.packageVersionArn);
+    const marker = parseMarker(tags[CREATION_MARKER_TAG]);
+    if (marker?.owner === caller.owner && marker.requestId === caller.requestId) {
+      log('create was retried: using the version this request already created', { version: `${packageName}/${versionName}` });
+      return { arn: existing.packageVersionArn, status: existing.status, errorReason: existing.errorReason };
+    }
+    if (marker?.owner === caller.owner) {
+      log('version was created earlier by this same resource (e.g. a rename rolled back): taking it back', {
+        version: `${packageName}/${versionName}`,
+      });
+      await applyFields(desired, existing, undefined);
+      const { [CREATION_MARKER_TAG]: _marker, ...current } = tags;
+      await applyTags(existing.packageVersionArn, desired.tags, current);
+      return { arn: existing.packageVersionArn, status: existing.status, errorReason: existing.errorReason };
     }
     throw new Error(
-      `Package version '${packageName}/${versionName}' already exists and was not created by this CloudFormation request, ` +
-      `so it is not taken over (PackageName '${packageName}', VersionName '${versionName}'). ` +
+      `Package version '${packageName}/${versionName}' already exists and was not created by this CloudFormation resource, ` +
+      `so it is not taken over (${subject}). ` +
       'Choose another versionName, or delete the existing version first ' +
       `('aws iot delete-package-version --package-name ${packageName} --version-name ${versionName}'). ` +
       `IoT said: ConflictException: ${truncate(String((e as Error).message ?? ''), 300)}`,
     );
   }
+}
+
+/**
+ * Whether the version's creation marker names another CloudFormation
+ * resource. A version without a marker counts as ours: the physical id says so.
+ */
+async function ownedByAnother(arn: string, caller: Caller): Promise<boolean> {
+  const owner = parseMarker((await listTags(arn))[CREATION_MARKER_TAG])?.owner;
+  return owner !== undefined && owner !== caller.owner;
 }
 
 interface LiveVersion {
@@ -188,8 +231,12 @@ interface LiveVersion {
   readonly attributes?: Record<string, string>;
 }
 
-/** Brings description and attributes to the desired state, comparing with what IoT holds. */
-async function applyFields(desired: DesiredVersion, previous: DesiredVersion, live: LiveVersion): Promise<void> {
+/**
+ * Brings description and attributes to the desired state, comparing with what IoT holds.
+ *
+ * @param previousDescription the description in the previous template, if any
+ */
+async function applyFields(desired: DesiredVersion, live: LiveVersion, previousDescription: string | undefined): Promise<void> {
   const { packageName, versionName } = desired;
   const changed: string[] = [];
   let description: string | undefined;
@@ -198,7 +245,7 @@ async function applyFields(desired: DesiredVersion, previous: DesiredVersion, li
   if (desired.description !== undefined && desired.description !== live.description) {
     description = desired.description;
     changed.push('Description');
-  } else if (desired.description === undefined && live.description !== undefined && previous.description !== undefined) {
+  } else if (desired.description === undefined && live.description !== undefined && previousDescription !== undefined) {
     // IoT rejects an empty description and has no way to clear one.
     log('Description was removed from the template, but IoT cannot clear a description: the current one is kept', {
       version: `${packageName}/${versionName}`,
@@ -223,7 +270,10 @@ async function applyFields(desired: DesiredVersion, previous: DesiredVersion, li
   }
 }
 
-/** Applies the difference between the old and new tags; tags set outside the stack are left alone. */
+/**
+ * Applies the difference between `previous` and `desired` tags: tags set
+ * outside the stack are left alone, and the creation marker is never removed.
+ */
 async function applyTags(arn: string, desired: Record<string, string>, previous: Record<string, string>): Promise<void> {
   const toSet: Record<string, string> = {};
   for (const [key, value] of Object.entries(desired)) {

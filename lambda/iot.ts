@@ -21,6 +21,7 @@ import {
   UpdatePackageVersionCommand,
   UpdatePackageVersionCommandInput,
 } from '@aws-sdk/client-iot';
+import { errorName, IotCallError } from './errors';
 
 /** Upper bound on attempts per call, including the first. */
 export const MAX_ATTEMPTS = 10;
@@ -29,27 +30,6 @@ export const iot = new IoTClient({
   maxAttempts: MAX_ATTEMPTS,
   retryMode: 'adaptive',
 });
-
-/** IoT's error, with the operation and the properties it concerns. */
-export class IotCallError extends Error {
-  constructor(operation: string, subject: string, cause: unknown) {
-    super(`${operation} failed for ${subject}: ${errorName(cause)}: ${truncate(errorMessage(cause), 600)}`);
-    this.name = 'IotCallError';
-  }
-}
-
-export function errorName(error: unknown): string {
-  return (error as { name?: string })?.name ?? 'Error';
-}
-
-function errorMessage(error: unknown): string {
-  const message = (error as { message?: string })?.message;
-  return message && message.trim() ? message : '(IoT gave no message)';
-}
-
-export function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
-}
 
 function isNotFound(error: unknown): boolean {
   return errorName(error) === 'ResourceNotFoundException';
@@ -108,13 +88,20 @@ export async function updatePackageVersion(input: UpdatePackageVersionCommandInp
   }
 }
 
+/**
+ * DeletePackageVersion. A version that is gone by the time it fails counts
+ * as deleted: IoT models no not-found error for this call, and a package
+ * delete may remove all its versions at the same moment.
+ */
 export async function deletePackageVersion(packageName: string, versionName: string): Promise<void> {
   try {
     await iot.send(new DeletePackageVersionCommand({ packageName, versionName }));
   } catch (e) {
-    if (isNotFound(e)) {
+    const gone = isNotFound(e) || await findPackageVersion(packageName, versionName).then((v) => !v, () => false);
+    if (gone) {
       return;
     }
+    // The delete's own error, not the re-check's, says what went wrong.
     throw new IotCallError('DeletePackageVersion', `PackageName '${packageName}', VersionName '${versionName}'`, e);
   }
 }

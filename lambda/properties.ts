@@ -3,6 +3,7 @@
  * into the desired state of a package version, and validates it with the
  * same rules the construct applies at synth time.
  */
+import { MAX_VALIDATION_MESSAGE, truncate } from './errors';
 import { PackageVersionResourceProperties, TagEntry } from '../src/shared/contract';
 import { formatIssues, validatePackageVersion, ValidationIssue } from '../src/shared/validation';
 
@@ -36,7 +37,7 @@ export function readDesiredVersion(raw: unknown): DesiredVersion {
     versionName: desired.versionName || undefined,
   })];
   if (issues.length > 0) {
-    throw new Error(formatIssues(`Package version '${desired.packageName}/${desired.versionName}'`, issues));
+    throw new Error(truncate(formatIssues(`Package version '${desired.packageName}/${desired.versionName}'`, issues), MAX_VALIDATION_MESSAGE));
   }
   return desired;
 }

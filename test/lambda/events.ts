@@ -38,6 +38,9 @@ export type Props = Partial<PackageVersionResourceProperties> & Record<string, u
 
 type CfnProps = CloudFormationCustomResourceResourcePropertiesCommon;
 
+/** Another stack in the same account and region, e.g. one that made a version with the same name. */
+export const OTHER_STACK_ID = `arn:${PARTITION}:cloudformation:${REGION}:${ACCOUNT}:stack/OtherStack/5b2e9c40-7c1b-11ef-8e3f-0a9b8c7d6e5f`;
+
 /** The ARN IoT gives a package version in the test account. */
 export function arnOf(packageName: string, versionName: string): string {
   return packageVersionArn(PARTITION, REGION, ACCOUNT, packageName, versionName);
@@ -54,6 +57,10 @@ function withToken(props: Props): CfnProps {
 
 interface Common {
   readonly requestId?: string;
+  /** Defaults to STACK_ID. */
+  readonly stackId?: string;
+  /** Defaults to LOGICAL_ID. */
+  readonly logicalResourceId?: string;
 }
 
 export function createEvent(props: Props, opts: Common = {}): CloudFormationCustomResourceCreateEvent {
@@ -61,9 +68,9 @@ export function createEvent(props: Props, opts: Common = {}): CloudFormationCust
     RequestType: 'Create',
     ServiceToken: SERVICE_TOKEN,
     ResponseURL: RESPONSE_URL,
-    StackId: STACK_ID,
+    StackId: opts.stackId ?? STACK_ID,
     RequestId: opts.requestId ?? requestId(),
-    LogicalResourceId: LOGICAL_ID,
+    LogicalResourceId: opts.logicalResourceId ?? LOGICAL_ID,
     ResourceType: RESOURCE_TYPE,
     ResourceProperties: withToken(props),
   };
@@ -79,9 +86,9 @@ export function updateEvent(props: Props, oldProps: Props, opts: UpdateOptions =
     RequestType: 'Update',
     ServiceToken: SERVICE_TOKEN,
     ResponseURL: RESPONSE_URL,
-    StackId: STACK_ID,
+    StackId: opts.stackId ?? STACK_ID,
     RequestId: opts.requestId ?? requestId(),
-    LogicalResourceId: LOGICAL_ID,
+    LogicalResourceId: opts.logicalResourceId ?? LOGICAL_ID,
     ResourceType: RESOURCE_TYPE,
     PhysicalResourceId: opts.physicalResourceId ?? arnOf(String(oldProps.PackageName), String(oldProps.VersionName)),
     ResourceProperties: withToken(props),
@@ -94,9 +101,9 @@ export function deleteEvent(physicalResourceId: string, props: Props, opts: Comm
     RequestType: 'Delete',
     ServiceToken: SERVICE_TOKEN,
     ResponseURL: RESPONSE_URL,
-    StackId: STACK_ID,
+    StackId: opts.stackId ?? STACK_ID,
     RequestId: opts.requestId ?? requestId(),
-    LogicalResourceId: LOGICAL_ID,
+    LogicalResourceId: opts.logicalResourceId ?? LOGICAL_ID,
     ResourceType: RESOURCE_TYPE,
     PhysicalResourceId: physicalResourceId,
     ResourceProperties: withToken(props),

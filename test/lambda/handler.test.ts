@@ -6,10 +6,13 @@ import {
   GetPackageCommand,
   GetPackageVersionCommand,
   GetPackageVersionCommandOutput,
+  InternalServerException,
   IoTClient,
+  IoTServiceException,
   ListTagsForResourceCommand,
   PackageVersionStatus,
   ResourceNotFoundException,
+  ServiceQuotaExceededException,
   TagResourceCommand,
   ThrottlingException,
   UntagResourceCommand,
@@ -23,6 +26,8 @@ import {
   createEvent,
   deleteEvent,
   LOGICAL_ID,
+  OTHER_STACK_ID,
+  PARTITION,
   Props,
   requestId,
   RESPONSE_URL,
@@ -31,8 +36,10 @@ import {
   tagList,
   updateEvent,
 } from './events';
+import { MAX_VALIDATION_MESSAGE } from '../../lambda/errors';
 import { clientTokenFor, handler } from '../../lambda/handler';
 import { iot, MAX_ATTEMPTS } from '../../lambda/iot';
+import { callerOf, markerValue, parseMarker } from '../../lambda/ownership';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 
 const iotMock = mockClient(IoTClient);
@@ -47,9 +54,65 @@ const conflict = (message = 'A package version with this name already exists') =
 const throttled = (message = 'Rate exceeded') => new ThrottlingException({ message, ...meta });
 const invalid = (message: string) => new ValidationException({ message, ...meta });
 
+/**
+ * The owner part of the creation marker, computed here independently of
+ * lambda/ownership.ts: the first 32 hex digits of sha256(`StackId|LogicalResourceId`).
+ */
+function ownerFor(stackId: string, logicalId: string): string {
+  return createHash('sha256').update(`${stackId}|${logicalId}`).digest('hex').slice(0, 32);
+}
+
+/** This resource: the default stack and logical id of the events. */
+const OWNER = ownerFor(STACK_ID, LOGICAL_ID);
+/** A resource with the same logical id in another stack. */
+const OTHER_STACK_OWNER = ownerFor(OTHER_STACK_ID, LOGICAL_ID);
+/** Another resource of the same stack. */
+const OTHER_RESOURCE_OWNER = ownerFor(STACK_ID, 'OtherFirmwareVersion9F8E7D6C');
+
+/** The RequestId of the create that made a version, in tests where that was an earlier request. */
+const EARLIER_REQUEST = '6f1d0c2b-3a4e-4f5a-8b7c-9d0e1f2a3b4c';
+
+/** The marker a version created by this resource for request `rid` carries. */
+function ownMarker(rid: string): string {
+  return `${OWNER}/${rid}`;
+}
+
+/** ListTagsForResource on `arn` returns `tags` (in one page). */
+function stubTags(arn: string, tags: Record<string, string>) {
+  iotMock.on(ListTagsForResourceCommand, { resourceArn: arn }).resolves({ tags: tagList(tags) });
+}
+
+/** The version at `arn` carries this resource's marker, from request `rid`, next to the `extra` tags. */
+function stubOwnTags(arn: string, extra: Record<string, string> = {}, rid = EARLIER_REQUEST) {
+  stubTags(arn, { ...extra, [CREATION_MARKER_TAG]: ownMarker(rid) });
+}
+
+/** Markers that belong to someone else, for test.each. */
+const FOREIGN_MARKERS: [string, string][] = [
+  ['the same logical id in another stack', `${OTHER_STACK_OWNER}/${EARLIER_REQUEST}`],
+  ['another resource of this stack', `${OTHER_RESOURCE_OWNER}/${EARLIER_REQUEST}`],
+];
+
+type LiveVersion = Omit<GetPackageVersionCommandOutput, '$metadata'>;
+
+/** What GetPackageVersion returns for version `versionName` of PKG. */
+function liveVersion(versionName: string, overrides: LiveVersion = {}): LiveVersion {
+  return { packageVersionArn: arnOf(PKG, versionName), packageName: PKG, versionName, status: 'DRAFT', ...overrides };
+}
+
 /** The inputs IoT received for one command, in call order. */
 function inputsOf(command: Parameters<typeof iotMock.commandCalls>[0]): Record<string, unknown>[] {
   return iotMock.commandCalls(command).map((call) => call.args[0].input as Record<string, unknown>);
+}
+
+/** The commands IoT received, in call order. */
+function commandNames(): string[] {
+  return iotMock.calls().map((call) => call.args[0].constructor.name);
+}
+
+/** The error a promise rejects with; fails if it resolves. */
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(() => { throw new Error('resolved'); }, (e: Error) => e);
 }
 
 let logSpy: jest.SpyInstance;
@@ -73,6 +136,12 @@ function baseProps(overrides: Props = {}): Props {
   return { PackageName: PKG, VersionName: VER, ...overrides };
 }
 
+test('the owner computed here is the one the handler uses', () => {
+  expect(OWNER).toMatch(/^[0-9a-f]{32}$/);
+  expect(callerOf({ StackId: STACK_ID, LogicalResourceId: LOGICAL_ID, RequestId: 'r' }).owner).toBe(OWNER);
+  expect(new Set([OWNER, OTHER_STACK_OWNER, OTHER_RESOURCE_OWNER]).size).toBe(3);
+});
+
 describe('Create', () => {
   test('creates the version with clientToken = RequestId and the marker tag merged into the user tags', async () => {
     const rid = requestId();
@@ -83,27 +152,29 @@ describe('Create', () => {
       status: 'DRAFT',
     });
 
-    const result = await handler(createEvent(baseProps({
+    const event = createEvent(baseProps({
       Description: 'Release 1',
       Attributes: { 'channel': 'stable', 'hw:rev': 'B' },
       Tags: tagList({ Env: 'prod', Team: 'iot' }),
-    }), { requestId: rid }));
+    }), { requestId: rid });
+    const result = await handler(event);
 
     expect(iotMock).toHaveReceivedCommandTimes(CreatePackageVersionCommand, 1);
     expect(iotMock).toHaveReceivedCommandWith(CreatePackageVersionCommand, {
       packageName: PKG,
       versionName: VER,
       clientToken: rid,
-      tags: { Env: 'prod', Team: 'iot', [CREATION_MARKER_TAG]: rid },
+      tags: { Env: 'prod', Team: 'iot', [CREATION_MARKER_TAG]: `${OWNER}/${rid}` },
     });
     expect(inputsOf(CreatePackageVersionCommand)[0]).toEqual({
       packageName: PKG,
       versionName: VER,
       description: 'Release 1',
       attributes: { 'channel': 'stable', 'hw:rev': 'B' },
-      tags: { Env: 'prod', Team: 'iot', [CREATION_MARKER_TAG]: rid },
+      tags: { Env: 'prod', Team: 'iot', [CREATION_MARKER_TAG]: ownMarker(rid) },
       clientToken: rid,
     });
+    expect(ownMarker(rid)).toBe(markerValue(callerOf(event)));
     expect(iotMock.calls()).toHaveLength(1);
     expect(result).toEqual({
       PhysicalResourceId: ARN,
@@ -126,8 +197,23 @@ describe('Create', () => {
     const input = inputsOf(CreatePackageVersionCommand)[0];
     expect(input.attributes).toBeUndefined();
     expect(input.description).toBeUndefined();
-    expect(input.tags).toEqual({ [CREATION_MARKER_TAG]: rid });
+    expect(input.tags).toEqual({ [CREATION_MARKER_TAG]: ownMarker(rid) });
     expect(Object.keys(input.tags as object)).toEqual([CREATION_MARKER_TAG]);
+  });
+
+  test.each<[string, string, string, string]>([
+    ['another stack', OTHER_STACK_ID, LOGICAL_ID, OTHER_STACK_OWNER],
+    ['another logical id', STACK_ID, 'OtherFirmwareVersion9F8E7D6C', OTHER_RESOURCE_OWNER],
+  ])('the marker names the resource: %s gives another owner', async (_label, stackId, logicalResourceId, owner) => {
+    const rid = requestId();
+    iotMock.on(CreatePackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({ packageVersionArn: ARN, status: 'DRAFT' });
+
+    await handler(createEvent(baseProps(), { requestId: rid, stackId, logicalResourceId }));
+
+    const tags = inputsOf(CreatePackageVersionCommand)[0].tags as Record<string, string>;
+    expect(tags).toEqual({ [CREATION_MARKER_TAG]: `${owner}/${rid}` });
+    expect(owner).not.toBe(OWNER);
+    expect(parseMarker(tags[CREATION_MARKER_TAG])).toEqual({ owner, requestId: rid });
   });
 
   test('Data carries every key, with the status and error reason IoT reported', async () => {
@@ -167,7 +253,7 @@ describe('Create', () => {
     expect(input.clientToken).toBe(expected);
     expect((input.clientToken as string).length).toBeGreaterThanOrEqual(36);
     expect((input.clientToken as string).length).toBeLessThanOrEqual(64);
-    expect(input.tags).toEqual({ [CREATION_MARKER_TAG]: rid });
+    expect(input.tags).toEqual({ [CREATION_MARKER_TAG]: ownMarker(rid) });
   });
 
   test('clientTokenFor keeps 36- and 64-character tokens as they are', () => {
@@ -204,6 +290,11 @@ describe('Create', () => {
 });
 
 describe('Create conflict', () => {
+  const REFUSED = (iotMessage: string) =>
+    "Package version 'firmware/1.0.0' already exists and was not created by this CloudFormation resource, so it is not taken over " +
+    "(PackageName 'firmware', VersionName '1.0.0'). Choose another versionName, or delete the existing version first " +
+    `('aws iot delete-package-version --package-name firmware --version-name 1.0.0'). IoT said: ConflictException: ${iotMessage}`;
+
   test('a retried create adopts the version its own RequestId created, following tag pagination', async () => {
     const rid = requestId();
     const existingArn = arnOf(PKG, VER);
@@ -213,7 +304,7 @@ describe('Create conflict', () => {
     iotMock.on(ListTagsForResourceCommand, { resourceArn: existingArn, nextToken: undefined })
       .resolves({ tags: [{ Key: 'Env', Value: 'prod' }], nextToken: 'page-2' });
     iotMock.on(ListTagsForResourceCommand, { resourceArn: existingArn, nextToken: 'page-2' })
-      .resolves({ tags: [{ Key: CREATION_MARKER_TAG, Value: rid }] });
+      .resolves({ tags: [{ Key: CREATION_MARKER_TAG, Value: ownMarker(rid) }] });
 
     const result = await handler(createEvent(baseProps({ Tags: tagList({ Env: 'prod' }) }), { requestId: rid }));
 
@@ -230,36 +321,192 @@ describe('Create conflict', () => {
       { resourceArn: existingArn, nextToken: 'page-2' },
     ]);
     expect(iotMock.calls()).toHaveLength(4);
+    expect(logged()).toContain('create was retried: using the version this request already created');
   });
 
-  test.each([
-    ['another RequestId in the marker', [{ Key: CREATION_MARKER_TAG, Value: 'some-other-request' }]],
-    ['no marker tag', [{ Key: 'Env', Value: 'prod' }]],
+  test('a retried create recognises its own marker even for a RequestId with spaces', async () => {
+    const rid = 'request id with spaces';
+    iotMock.on(CreatePackageVersionCommand).rejects(conflict());
+    iotMock.on(GetPackageVersionCommand).resolves({ packageVersionArn: ARN, status: 'DRAFT' });
+    stubTags(ARN, { [CREATION_MARKER_TAG]: ownMarker(rid) });
+
+    const result = await handler(createEvent(baseProps(), { requestId: rid }));
+
+    expect(result.PhysicalResourceId).toBe(ARN);
+    expect(logged()).toContain('create was retried');
+  });
+
+  test('a marker with this RequestId but another owner is not taken as a retry', async () => {
+    const rid = requestId();
+    iotMock.on(CreatePackageVersionCommand).rejects(conflict());
+    iotMock.on(GetPackageVersionCommand).resolves({ packageVersionArn: ARN, status: 'DRAFT' });
+    stubTags(ARN, { [CREATION_MARKER_TAG]: `${OTHER_STACK_OWNER}/${rid}` });
+
+    await expect(handler(createEvent(baseProps(), { requestId: rid }))).rejects.toThrow(/was not created by this CloudFormation resource/);
+  });
+
+  test('a retried create where IoT ignored the clientToken returns the version of the first attempt, unchanged', async () => {
+    const rid = requestId();
+    const props = baseProps({ Description: 'Release 1', Attributes: { channel: 'stable' }, Tags: tagList({ Env: 'prod' }) });
+    // First attempt: IoT creates the version, but the response is lost (e.g. the Lambda timed out).
+    // Second attempt: IoT does not honour the clientToken and reports a conflict.
+    iotMock.on(CreatePackageVersionCommand, { packageName: PKG, versionName: VER })
+      .resolvesOnce({ packageVersionArn: ARN, status: 'DRAFT' })
+      .rejects(conflict());
+    // Edited between the two attempts: a retry does not reconcile.
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER })
+      .resolves(liveVersion(VER, { description: 'edited in the console', attributes: { channel: 'beta' } }));
+    // IoT holds the tags the first attempt sent.
+    iotMock.on(ListTagsForResourceCommand, { resourceArn: ARN })
+      .callsFake(() => ({ tags: tagList(inputsOf(CreatePackageVersionCommand)[0].tags as Record<string, string>) }));
+
+    const first = await handler(createEvent(props, { requestId: rid }));
+    const second = await handler(createEvent(props, { requestId: rid }));
+
+    expect(second).toEqual(first);
+    expect(second).toEqual({
+      PhysicalResourceId: ARN,
+      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: '', PackageName: PKG, VersionName: VER },
+    });
+    const [firstInput, secondInput] = inputsOf(CreatePackageVersionCommand);
+    expect(secondInput).toEqual(firstInput);
+    expect(secondInput.clientToken).toBe(rid);
+    expect(commandNames()).toEqual([
+      'CreatePackageVersionCommand', 'CreatePackageVersionCommand', 'GetPackageVersionCommand', 'ListTagsForResourceCommand',
+    ]);
+    expect(iotMock).not.toHaveReceivedCommand(UpdatePackageVersionCommand);
+    expect(iotMock).not.toHaveReceivedCommand(TagResourceCommand);
+    expect(iotMock).not.toHaveReceivedCommand(UntagResourceCommand);
+  });
+
+  test('a version this resource created in an earlier request is taken back and reconciled with the template', async () => {
+    const rid = requestId();
+    iotMock.on(CreatePackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(conflict());
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves(liveVersion(VER, {
+      description: 'edited in the console', attributes: { channel: 'beta' }, errorReason: 'earlier reason',
+    }));
+    stubOwnTags(ARN, { Env: 'dev', Team: 'iot', Stale: 'x' });
+    iotMock.on(UpdatePackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({});
+    iotMock.on(TagResourceCommand, { resourceArn: ARN }).resolves({});
+    iotMock.on(UntagResourceCommand, { resourceArn: ARN }).resolves({});
+
+    const result = await handler(createEvent(baseProps({
+      Description: 'Release 1',
+      Attributes: { channel: 'stable' },
+      Tags: tagList({ Env: 'prod', Team: 'iot' }),
+    }), { requestId: rid }));
+
+    expect(result).toEqual({
+      PhysicalResourceId: ARN,
+      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: 'earlier reason', PackageName: PKG, VersionName: VER },
+    });
+    expect(inputsOf(UpdatePackageVersionCommand)).toEqual([
+      { packageName: PKG, versionName: VER, description: 'Release 1', attributes: { channel: 'stable' } },
+    ]);
+    expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: ARN, tags: [{ Key: 'Env', Value: 'prod' }] }]);
+    expect(inputsOf(UntagResourceCommand)).toEqual([{ resourceArn: ARN, tagKeys: ['Stale'] }]);
+    expect(commandNames()).toEqual([
+      'CreatePackageVersionCommand', 'GetPackageVersionCommand', 'ListTagsForResourceCommand',
+      'UpdatePackageVersionCommand', 'TagResourceCommand', 'UntagResourceCommand',
+    ]);
+    expect(logged()).toContain('taking it back');
+  });
+
+  test('taking a version back with no tags in the template removes the live tags but never the marker', async () => {
+    iotMock.on(CreatePackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(conflict());
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves(liveVersion(VER));
+    stubOwnTags(ARN, { Env: 'dev', Owner: 'someone' });
+    iotMock.on(UntagResourceCommand, { resourceArn: ARN }).resolves({});
+
+    const result = await handler(createEvent(baseProps()));
+
+    expect(result.PhysicalResourceId).toBe(ARN);
+    expect(inputsOf(UntagResourceCommand)).toEqual([{ resourceArn: ARN, tagKeys: ['Env', 'Owner'] }]);
+    expect(iotMock).not.toHaveReceivedCommand(TagResourceCommand);
+    expect(iotMock).not.toHaveReceivedCommand(UpdatePackageVersionCommand);
+    expect(iotMock.calls()).toHaveLength(4);
+  });
+
+  test('taking back a version that already matches the template changes nothing', async () => {
+    iotMock.on(CreatePackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(conflict());
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER })
+      .resolves(liveVersion(VER, { status: 'PUBLISHED', description: 'Release 1', attributes: { channel: 'stable' } }));
+    stubOwnTags(ARN, { Env: 'prod' });
+
+    const result = await handler(createEvent(baseProps({
+      Description: 'Release 1', Attributes: { channel: 'stable' }, Tags: tagList({ Env: 'prod' }),
+    })));
+
+    expect(result).toEqual({
+      PhysicalResourceId: ARN,
+      Data: { PackageVersionArn: ARN, Status: 'PUBLISHED', ErrorReason: '', PackageName: PKG, VersionName: VER },
+    });
+    expect(commandNames()).toEqual(['CreatePackageVersionCommand', 'GetPackageVersionCommand', 'ListTagsForResourceCommand']);
+  });
+
+  test.each<PackageVersionStatus>(['PUBLISHED', 'DEPRECATED'])(
+    'taking back a %s version whose attributes differ throws the DRAFT-only message and changes nothing',
+    async (status) => {
+      iotMock.on(CreatePackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(conflict());
+      iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER })
+        .resolves(liveVersion(VER, { status, description: 'old', attributes: { channel: 'beta' } }));
+      stubOwnTags(ARN, { Env: 'dev' });
+      iotMock.on(UpdatePackageVersionCommand).resolves({});
+      iotMock.on(TagResourceCommand).resolves({});
+
+      const promise = handler(createEvent(baseProps({
+        Description: 'new', Attributes: { channel: 'stable' }, Tags: tagList({ Env: 'prod' }),
+      })));
+
+      await expect(promise).rejects.toThrow(
+        `Cannot change Attributes of package version 'firmware/1.0.0': it is ${status}, and IoT allows attribute changes only while a version is DRAFT. ` +
+        'Publish the new attributes as a new version: change versionName (CloudFormation then replaces this version).',
+      );
+      expect(iotMock).not.toHaveReceivedCommand(UpdatePackageVersionCommand);
+      expect(iotMock).not.toHaveReceivedCommand(TagResourceCommand);
+      expect(iotMock).not.toHaveReceivedCommand(UntagResourceCommand);
+      expect(iotMock.calls()).toHaveLength(3);
+    },
+  );
+
+  test.each<[string, Record<string, string> | undefined]>([
+    ...FOREIGN_MARKERS.map(([label, marker]): [string, Record<string, string>] => [`a marker of ${label}`, { [CREATION_MARKER_TAG]: marker }]),
+    ['a bare RequestId as marker (earlier releases)', { [CREATION_MARKER_TAG]: EARLIER_REQUEST }],
+    ['a malformed marker', { [CREATION_MARKER_TAG]: `${OWNER.toUpperCase()}/${EARLIER_REQUEST}` }],
+    ['no marker tag', { Env: 'prod' }],
     ['no tags at all', undefined],
   ])('a version with %s is not taken over', async (_label, tags) => {
     const rid = requestId();
     iotMock.on(CreatePackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(conflict('Version 1.0.0 already exists'));
-    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({ packageVersionArn: ARN, status: 'PUBLISHED' });
-    iotMock.on(ListTagsForResourceCommand, { resourceArn: ARN }).resolves({ tags });
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER })
+      .resolves(liveVersion(VER, { status: 'DRAFT', description: 'theirs' }));
+    iotMock.on(ListTagsForResourceCommand, { resourceArn: ARN }).resolves({ tags: tags && tagList(tags) });
 
-    const promise = handler(createEvent(baseProps(), { requestId: rid }));
+    const promise = handler(createEvent(baseProps({ Description: 'mine', Tags: tagList({ Env: 'dev' }) }), { requestId: rid }));
 
-    await expect(promise).rejects.toThrow(
-      "Package version 'firmware/1.0.0' already exists and was not created by this CloudFormation request, so it is not taken over " +
-      "(PackageName 'firmware', VersionName '1.0.0'). Choose another versionName, or delete the existing version first " +
-      "('aws iot delete-package-version --package-name firmware --version-name 1.0.0'). IoT said: ConflictException: Version 1.0.0 already exists",
-    );
-    expect(iotMock).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 1);
+    await expect(promise).rejects.toThrow(REFUSED('Version 1.0.0 already exists'));
+    expect(commandNames()).toEqual(['CreatePackageVersionCommand', 'GetPackageVersionCommand', 'ListTagsForResourceCommand']);
+    expect(iotMock).not.toHaveReceivedCommand(UpdatePackageVersionCommand);
     expect(iotMock).not.toHaveReceivedCommand(TagResourceCommand);
+    expect(iotMock).not.toHaveReceivedCommand(UntagResourceCommand);
     expect(iotMock).not.toHaveReceivedCommand(DeletePackageVersionCommand);
   });
 
-  test('a conflict whose version vanished before the lookup is not taken over, and tags are not listed', async () => {
-    iotMock.on(CreatePackageVersionCommand).rejects(conflict());
-    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(notFound());
+  test.each<[string, () => void]>([
+    ['vanished before the lookup', () => iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(notFound())],
+    ['has no ARN', () => iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({ status: 'DRAFT' })],
+  ])('a conflict whose version %s rethrows IoT\'s own error, and tags are not listed', async (_label, stubLookup) => {
+    iotMock.on(CreatePackageVersionCommand).rejects(conflict('Another operation on this package is in progress'));
+    stubLookup();
 
-    await expect(handler(createEvent(baseProps()))).rejects.toThrow(/already exists and was not created by this CloudFormation request, so it is not taken over/);
-    expect(iotMock).not.toHaveReceivedCommand(ListTagsForResourceCommand);
+    const err = await rejectionOf(handler(createEvent(baseProps())));
+
+    expect(err.name).toBe('IotCallError');
+    expect(err.message).toBe(
+      "CreatePackageVersion failed for PackageName 'firmware', VersionName '1.0.0': ConflictException: Another operation on this package is in progress",
+    );
+    expect(err.message).not.toContain('already exists');
+    expect(commandNames()).toEqual(['CreatePackageVersionCommand', 'GetPackageVersionCommand']);
   });
 
   test('an IoT conflict message longer than 300 characters is truncated', async () => {
@@ -267,7 +514,7 @@ describe('Create conflict', () => {
     iotMock.on(GetPackageVersionCommand).resolves({ packageVersionArn: ARN });
     iotMock.on(ListTagsForResourceCommand).resolves({ tags: [] });
 
-    const err: Error = await handler(createEvent(baseProps())).then(() => { throw new Error('resolved'); }, (e: Error) => e);
+    const err = await rejectionOf(handler(createEvent(baseProps())));
 
     expect(err.message.endsWith(`IoT said: ConflictException: ${'m'.repeat(297)}...`)).toBe(true);
   });
@@ -281,16 +528,27 @@ describe('Create conflict', () => {
       `ListTagsForResource failed for resource '${ARN}': ThrottlingException: Rate exceeded`,
     );
   });
+});
 
-  test('a missing package (ValidationException) names the operation, the error, the IoT message and the names', async () => {
-    iotMock.on(CreatePackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(invalid('Package firmware does not exist'));
+describe('Create failure', () => {
+  const HINT = ' (the package must already exist in this account and region)';
 
-    const promise = handler(createEvent(baseProps()));
+  test.each<[string, () => Error, string]>([
+    ['ValidationException', () => invalid('Package firmware does not exist'), HINT],
+    ['ResourceNotFoundException', () => notFound('Package firmware does not exist'), HINT],
+    ['ThrottlingException', () => throttled('Package firmware does not exist'), ''],
+    ['ServiceQuotaExceededException', () => new ServiceQuotaExceededException({ message: 'Package firmware does not exist', ...meta }), ''],
+    ['InternalServerException', () => new InternalServerException({ message: 'Package firmware does not exist', ...meta }), ''],
+    ['AccessDeniedException', () => new IoTServiceException({
+      name: 'AccessDeniedException', $fault: 'client', message: 'Package firmware does not exist', ...meta,
+    }), ''],
+  ])('a %s names the operation, the error, the IoT message and the names; the package hint only where it applies', async (name, error, hint) => {
+    iotMock.on(CreatePackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(error());
 
-    await expect(promise).rejects.toThrow(
-      "CreatePackageVersion failed for PackageName 'firmware', VersionName '1.0.0' (the package must already exist in this account and region): " +
-      'ValidationException: Package firmware does not exist',
-    );
+    const err = await rejectionOf(handler(createEvent(baseProps())));
+
+    expect(err.name).toBe('IotCallError');
+    expect(err.message).toBe(`CreatePackageVersion failed for PackageName 'firmware', VersionName '1.0.0'${hint}: ${name}: Package firmware does not exist`);
     expect(iotMock).toHaveReceivedCommandTimes(CreatePackageVersionCommand, 1);
     expect(iotMock).not.toHaveReceivedCommand(GetPackageVersionCommand);
     expect(iotMock).not.toHaveReceivedCommand(ListTagsForResourceCommand);
@@ -354,6 +612,19 @@ describe('validation before any IoT call', () => {
     expect(err.message).not.toContain('secret-attribute');
     expect(iotMock).not.toHaveReceivedAnyCommand();
   });
+
+  test('the message for 200 invalid attribute keys is capped at 2000 characters', async () => {
+    const attributes = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`bad.key.${String(i).padStart(3, '0')}`, 'x']));
+
+    const err = await rejectionOf(handler(createEvent(baseProps({ Attributes: attributes }))));
+
+    expect(MAX_VALIDATION_MESSAGE).toBe(2000);
+    expect(err.message).toHaveLength(2000);
+    expect(err.message).toMatch(/^Package version 'firmware\/1\.0\.0' has 200 invalid props:\n {2}- attributes: key "bad\.key\.000" contains '\.'/);
+    expect(err.message.endsWith('...')).toBe(true);
+    expect(err.message).not.toContain('bad.key.199');
+    expect(iotMock).not.toHaveReceivedAnyCommand();
+  });
 });
 
 describe('Update in place', () => {
@@ -363,14 +634,14 @@ describe('Update in place', () => {
     Tags: tagList({ Env: 'dev' }),
   });
 
-  type LiveVersion = Omit<GetPackageVersionCommandOutput, '$metadata'>;
-
   function live(overrides: LiveVersion = {}): LiveVersion {
-    return { packageVersionArn: ARN, packageName: PKG, versionName: VER, status: 'DRAFT', description: 'old text', attributes: { channel: 'beta' }, ...overrides };
+    return liveVersion(VER, { description: 'old text', attributes: { channel: 'beta' }, ...overrides });
   }
 
+  /** IoT holds `live(overrides)`, created by this resource. */
   function stubLive(overrides: LiveVersion = {}) {
     iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves(live(overrides));
+    stubOwnTags(ARN, { Env: 'dev' });
   }
 
   function stubUpdate() {
@@ -391,7 +662,8 @@ describe('Update in place', () => {
     expect(iotMock).not.toHaveReceivedCommand(TagResourceCommand);
     expect(iotMock).not.toHaveReceivedCommand(UntagResourceCommand);
     expect(iotMock).not.toHaveReceivedCommand(CreatePackageVersionCommand);
-    expect(iotMock.calls()).toHaveLength(2);
+    expect(commandNames()).toEqual(['GetPackageVersionCommand', 'ListTagsForResourceCommand', 'UpdatePackageVersionCommand']);
+    expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: ARN }]);
     expect(result).toEqual({
       PhysicalResourceId: ARN,
       Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: '', PackageName: PKG, VersionName: VER },
@@ -470,6 +742,7 @@ describe('Update in place', () => {
     expect(iotMock).not.toHaveReceivedCommand(TagResourceCommand);
     expect(iotMock).not.toHaveReceivedCommand(UntagResourceCommand);
     expect(iotMock).toHaveReceivedCommandTimes(GetPackageVersionCommand, 1);
+    expect(iotMock).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 1);
   });
 
   test('unchanged attributes on a PUBLISHED version do not block a description change', async () => {
@@ -489,7 +762,7 @@ describe('Update in place', () => {
     expect(iotMock).not.toHaveReceivedCommand(UpdatePackageVersionCommand);
     expect(iotMock).not.toHaveReceivedCommand(TagResourceCommand);
     expect(iotMock).not.toHaveReceivedCommand(UntagResourceCommand);
-    expect(iotMock.calls()).toHaveLength(1);
+    expect(commandNames()).toEqual(['GetPackageVersionCommand', 'ListTagsForResourceCommand']);
     expect(result.PhysicalResourceId).toBe(ARN);
   });
 
@@ -573,6 +846,7 @@ describe('Update in place', () => {
 
     const result = await handler(updateEvent({ ...OLD, Tags: tagList({ Env: 'prod' }) }, OLD));
 
+    expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: ARN }]);
     expect(iotMock).toHaveReceivedCommandWith(TagResourceCommand, { resourceArn: ARN });
     expect(result.Data?.PackageVersionArn).toBe(ARN);
   });
@@ -583,6 +857,7 @@ describe('Update in place', () => {
     iotMock.on(UpdatePackageVersionCommand).resolves({});
     iotMock.on(TagResourceCommand).resolves({});
     iotMock.on(UntagResourceCommand).resolves({});
+    stubOwnTags(ARN, { Env: 'dev', Keep: '1' });
 
     // Forward update: IoT holds v1.
     iotMock.on(GetPackageVersionCommand).resolves(live({ description: 'v1 text', attributes: undefined }));
@@ -609,6 +884,7 @@ describe('Update in place', () => {
     const result = await handler(updateEvent({ ...OLD }, OLD, { physicalResourceId: 'legacy-physical-id' }));
 
     expect(iotMock).toHaveReceivedCommandWith(GetPackageVersionCommand, { packageName: PKG, versionName: VER });
+    expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: ARN }]);
     expect(iotMock).not.toHaveReceivedCommand(CreatePackageVersionCommand);
     expect(result.PhysicalResourceId).toBe('legacy-physical-id');
     expect(result.Data?.PackageVersionArn).toBe(ARN);
@@ -640,6 +916,60 @@ describe('Update in place', () => {
       `UntagResource failed for Tags (Env) of '${ARN}': ThrottlingException: Rate exceeded`,
     );
   });
+
+  test.each(FOREIGN_MARKERS)('a version re-created by %s is not modified', async (_label, marker) => {
+    stubLive({ description: 'theirs', attributes: { channel: 'theirs' } });
+    stubTags(ARN, { Env: 'theirs', [CREATION_MARKER_TAG]: marker });
+    stubUpdate();
+    iotMock.on(TagResourceCommand).resolves({});
+    iotMock.on(UntagResourceCommand).resolves({});
+
+    const promise = handler(updateEvent({ ...OLD, Description: 'new text', Attributes: { channel: 'rc' }, Tags: tagList({ Team: 'iot' }) }, OLD));
+
+    await expect(promise).rejects.toThrow(
+      "Package version 'firmware/1.0.0' was deleted outside CloudFormation and created again by another stack or resource, " +
+      'so this stack does not modify it. Remove it from this stack, or delete the other version and deploy again.',
+    );
+    expect(commandNames()).toEqual(['GetPackageVersionCommand', 'ListTagsForResourceCommand']);
+    expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: ARN }]);
+  });
+
+  test.each<[string, Record<string, string>]>([
+    ['no marker tag', { Env: 'dev' }],
+    ['no tags at all', {}],
+    ['a bare RequestId as marker (earlier releases)', { Env: 'dev', [CREATION_MARKER_TAG]: EARLIER_REQUEST }],
+    ['a malformed marker', { Env: 'dev', [CREATION_MARKER_TAG]: `${OTHER_STACK_OWNER}/` }],
+  ])('a version with %s is updated as before', async (_label, tags) => {
+    stubLive();
+    stubTags(ARN, tags);
+    stubUpdate();
+
+    const result = await handler(updateEvent({ ...OLD, Description: 'new text' }, OLD));
+
+    expect(inputsOf(UpdatePackageVersionCommand)).toEqual([{ packageName: PKG, versionName: VER, description: 'new text' }]);
+    expect(result.PhysicalResourceId).toBe(ARN);
+  });
+
+  test('a version marked by this resource in another request (e.g. re-created by an earlier update) is updated', async () => {
+    stubLive();
+    stubOwnTags(ARN, { Env: 'dev' }, 'a-different-request-0000000000000000');
+    iotMock.on(TagResourceCommand, { resourceArn: ARN }).resolves({});
+
+    await handler(updateEvent({ ...OLD, Tags: tagList({ Env: 'prod' }) }, OLD));
+
+    expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: ARN, tags: [{ Key: 'Env', Value: 'prod' }] }]);
+  });
+
+  test('a failure listing the tags is thrown and nothing is changed', async () => {
+    stubLive();
+    iotMock.on(ListTagsForResourceCommand, { resourceArn: ARN }).rejects(throttled());
+    stubUpdate();
+
+    await expect(handler(updateEvent({ ...OLD, Description: 'new text' }, OLD))).rejects.toThrow(
+      `ListTagsForResource failed for resource '${ARN}': ThrottlingException: Rate exceeded`,
+    );
+    expect(iotMock).not.toHaveReceivedCommand(UpdatePackageVersionCommand);
+  });
 });
 
 describe('Update of a version deleted out of band', () => {
@@ -656,7 +986,7 @@ describe('Update of a version deleted out of band', () => {
       versionName: VER,
       description: 'text',
       attributes: { channel: 'beta' },
-      tags: { Env: 'prod', [CREATION_MARKER_TAG]: rid },
+      tags: { Env: 'prod', [CREATION_MARKER_TAG]: ownMarker(rid) },
       clientToken: rid,
     }]);
     expect(iotMock).not.toHaveReceivedCommand(UpdatePackageVersionCommand);
@@ -683,13 +1013,29 @@ describe('Update of a version deleted out of band', () => {
     const rid = requestId();
     iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).rejectsOnce(notFound()).resolves({ packageVersionArn: ARN, status: 'DRAFT' });
     iotMock.on(CreatePackageVersionCommand).rejects(conflict());
-    iotMock.on(ListTagsForResourceCommand, { resourceArn: ARN }).resolves({ tags: [{ Key: CREATION_MARKER_TAG, Value: rid }] });
+    stubOwnTags(ARN, {}, rid);
 
     const result = await handler(updateEvent(baseProps({ Description: 'x' }), baseProps(), { requestId: rid }));
 
     expect(result.PhysicalResourceId).toBe(ARN);
     expect(iotMock).toHaveReceivedCommandTimes(GetPackageVersionCommand, 2);
     expect(iotMock).toHaveReceivedCommandWith(CreatePackageVersionCommand, { clientToken: rid });
+    expect(commandNames()).toEqual([
+      'GetPackageVersionCommand', 'CreatePackageVersionCommand', 'GetPackageVersionCommand', 'ListTagsForResourceCommand',
+    ]);
+  });
+
+  test.each(FOREIGN_MARKERS)('a version re-created in the meantime by %s is not taken over', async (_label, marker) => {
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).rejectsOnce(notFound()).resolves(liveVersion(VER));
+    iotMock.on(CreatePackageVersionCommand).rejects(conflict());
+    stubTags(ARN, { [CREATION_MARKER_TAG]: marker });
+
+    await expect(handler(updateEvent(baseProps({ Description: 'x' }), baseProps()))).rejects.toThrow(
+      /^Package version 'firmware\/1\.0\.0' already exists and was not created by this CloudFormation resource, so it is not taken over/,
+    );
+    expect(iotMock).not.toHaveReceivedCommand(UpdatePackageVersionCommand);
+    expect(iotMock).not.toHaveReceivedCommand(TagResourceCommand);
+    expect(iotMock.calls()).toHaveLength(4);
   });
 
   test('if the package is gone too, the create error is thrown', async () => {
@@ -723,7 +1069,7 @@ describe('Update with a rename (replacement)', () => {
       packageName: names.PackageName,
       versionName: names.VersionName,
       description: 'text',
-      tags: { Env: 'prod', [CREATION_MARKER_TAG]: rid },
+      tags: { Env: 'prod', [CREATION_MARKER_TAG]: ownMarker(rid) },
       clientToken: rid,
     });
     expect(iotMock).not.toHaveReceivedCommand(DeletePackageVersionCommand);
@@ -747,22 +1093,122 @@ describe('Update with a rename (replacement)', () => {
     expect(iotMock).not.toHaveReceivedCommand(GetPackageVersionCommand);
   });
 
-  test('a rename onto a version someone else made is not taken over', async () => {
+  test.each<[string, Record<string, string>]>([
+    ['no tags', {}],
+    ...FOREIGN_MARKERS.map(([label, marker]): [string, Record<string, string>] => [`the marker of ${label}`, { [CREATION_MARKER_TAG]: marker }]),
+  ])('a rename onto a version with %s is not taken over', async (_label, tags) => {
     const newArn = arnOf(PKG, '2.0.0');
     iotMock.on(CreatePackageVersionCommand, { versionName: '2.0.0' }).rejects(conflict());
     iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: '2.0.0' }).resolves({ packageVersionArn: newArn });
-    iotMock.on(ListTagsForResourceCommand, { resourceArn: newArn }).resolves({ tags: [] });
+    stubTags(newArn, tags);
 
     await expect(handler(updateEvent(baseProps({ VersionName: '2.0.0' }), baseProps()))).rejects.toThrow(
-      /Package version 'firmware\/2\.0\.0' already exists .* so it is not taken over \(PackageName 'firmware', VersionName '2\.0\.0'\)/,
+      /^Package version 'firmware\/2\.0\.0' already exists and was not created by this CloudFormation resource, so it is not taken over \(PackageName 'firmware', VersionName '2\.0\.0'\)/,
     );
     expect(iotMock).not.toHaveReceivedCommand(DeletePackageVersionCommand);
+    expect(iotMock).not.toHaveReceivedCommand(UpdatePackageVersionCommand);
+    expect(iotMock).not.toHaveReceivedCommand(TagResourceCommand);
+    expect(iotMock.calls()).toHaveLength(3);
+  });
+
+  describe('rolled back', () => {
+    // A is the version before the rename, B the one after. CloudFormation
+    // rolls back with an Update whose physical id is B's ARN, new properties
+    // A and old properties B; it deletes B afterwards.
+    const A_PROPS = baseProps({ Description: 'A text', Attributes: { channel: 'beta' }, Tags: tagList({ Env: 'prod' }) });
+    const B_PROPS = { ...A_PROPS, VersionName: '2.0.0' };
+    const A_ARN = ARN;
+    const B_ARN = arnOf(PKG, '2.0.0');
+
+    /** The forward rename A -> B, which creates B. */
+    async function renameForward(): Promise<string> {
+      iotMock.on(CreatePackageVersionCommand, { packageName: PKG, versionName: '2.0.0' }).resolves({ packageVersionArn: B_ARN, status: 'DRAFT' });
+      const forwardRid = requestId();
+      const forward = await handler(updateEvent(B_PROPS, A_PROPS, { requestId: forwardRid }));
+      expect(forward.PhysicalResourceId).toBe(B_ARN);
+      expect(inputsOf(CreatePackageVersionCommand)[0].tags).toEqual({ Env: 'prod', [CREATION_MARKER_TAG]: ownMarker(forwardRid) });
+      iotMock.resetHistory();
+      logSpy.mockClear();
+      return forward.PhysicalResourceId;
+    }
+
+    test('takes A back, reconciles its drifted description and tags, and returns A\'s ARN', async () => {
+      const physicalResourceId = await renameForward();
+      const rollbackRid = requestId();
+      iotMock.on(CreatePackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(conflict());
+      iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves(liveVersion(VER, {
+        status: 'PUBLISHED', description: 'edited in the console', attributes: { channel: 'beta' },
+      }));
+      // A was created by the stack's first deployment, in another request.
+      stubOwnTags(A_ARN, { Env: 'dev', Added: 'by hand' });
+      iotMock.on(UpdatePackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({});
+      iotMock.on(TagResourceCommand, { resourceArn: A_ARN }).resolves({});
+      iotMock.on(UntagResourceCommand, { resourceArn: A_ARN }).resolves({});
+
+      const result = await handler(updateEvent(A_PROPS, B_PROPS, { physicalResourceId, requestId: rollbackRid }));
+
+      expect(result).toEqual({
+        PhysicalResourceId: A_ARN,
+        Data: { PackageVersionArn: A_ARN, Status: 'PUBLISHED', ErrorReason: '', PackageName: PKG, VersionName: VER },
+      });
+      expect(inputsOf(CreatePackageVersionCommand)).toEqual([{
+        packageName: PKG,
+        versionName: VER,
+        description: 'A text',
+        attributes: { channel: 'beta' },
+        tags: { Env: 'prod', [CREATION_MARKER_TAG]: ownMarker(rollbackRid) },
+        clientToken: rollbackRid,
+      }]);
+      expect(inputsOf(GetPackageVersionCommand)).toEqual([{ packageName: PKG, versionName: VER }]);
+      expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: A_ARN }]);
+      expect(inputsOf(UpdatePackageVersionCommand)).toEqual([{ packageName: PKG, versionName: VER, description: 'A text' }]);
+      expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: A_ARN, tags: [{ Key: 'Env', Value: 'prod' }] }]);
+      expect(inputsOf(UntagResourceCommand)).toEqual([{ resourceArn: A_ARN, tagKeys: ['Added'] }]);
+      expect(commandNames()).toEqual([
+        'CreatePackageVersionCommand', 'GetPackageVersionCommand', 'ListTagsForResourceCommand',
+        'UpdatePackageVersionCommand', 'TagResourceCommand', 'UntagResourceCommand',
+      ]);
+      // B is left to CloudFormation's clean-up Delete.
+      expect(iotMock).not.toHaveReceivedCommand(DeletePackageVersionCommand);
+      expect(iotMock).not.toHaveReceivedCommandWith(GetPackageVersionCommand, { versionName: '2.0.0' });
+      expect(logged()).toContain('taking it back');
+    });
+
+    test('takes A back with no further call when nothing drifted', async () => {
+      const physicalResourceId = await renameForward();
+      iotMock.on(CreatePackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(conflict());
+      iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER })
+        .resolves(liveVersion(VER, { status: 'PUBLISHED', description: 'A text', attributes: { channel: 'beta' } }));
+      stubOwnTags(A_ARN, { Env: 'prod' });
+
+      const result = await handler(updateEvent(A_PROPS, B_PROPS, { physicalResourceId }));
+
+      expect(result).toEqual({
+        PhysicalResourceId: A_ARN,
+        Data: { PackageVersionArn: A_ARN, Status: 'PUBLISHED', ErrorReason: '', PackageName: PKG, VersionName: VER },
+      });
+      expect(commandNames()).toEqual(['CreatePackageVersionCommand', 'GetPackageVersionCommand', 'ListTagsForResourceCommand']);
+    });
+
+    test('then deleting B (CloudFormation\'s clean-up) deletes B and leaves A alone', async () => {
+      const physicalResourceId = await renameForward();
+      iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: '2.0.0' }).resolves(liveVersion('2.0.0'));
+      stubOwnTags(B_ARN, { Env: 'prod' }, 'forward-request-0000000000000000000000');
+      iotMock.on(GetPackageCommand, { packageName: PKG }).resolves({ packageName: PKG });
+      iotMock.on(DeletePackageVersionCommand, { packageName: PKG, versionName: '2.0.0' }).resolves({});
+
+      await expect(handler(deleteEvent(physicalResourceId, B_PROPS))).resolves.toEqual({ PhysicalResourceId: B_ARN });
+
+      expect(inputsOf(DeletePackageVersionCommand)).toEqual([{ packageName: PKG, versionName: '2.0.0' }]);
+      expect(iotMock).not.toHaveReceivedCommandWith(GetPackageVersionCommand, { versionName: VER });
+    });
   });
 });
 
 describe('Delete', () => {
   test('deletes the version named by the ARN physical id', async () => {
     iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({ packageVersionArn: ARN, status: 'PUBLISHED' });
+    stubOwnTags(ARN, { Env: 'prod' });
     iotMock.on(GetPackageCommand, { packageName: PKG }).resolves({ packageName: PKG, defaultVersionName: '0.9.0' });
     iotMock.on(DeletePackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({});
 
@@ -773,14 +1219,16 @@ describe('Delete', () => {
     expect(iotMock).toHaveReceivedCommandWith(GetPackageCommand, { packageName: PKG });
     expect(iotMock).toHaveReceivedCommandTimes(DeletePackageVersionCommand, 1);
     expect(inputsOf(DeletePackageVersionCommand)).toEqual([{ packageName: PKG, versionName: VER }]);
-    expect(iotMock.calls().map((c) => c.args[0].constructor.name)).toEqual([
-      'GetPackageVersionCommand', 'GetPackageCommand', 'DeletePackageVersionCommand',
+    expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: ARN }]);
+    expect(commandNames()).toEqual([
+      'GetPackageVersionCommand', 'ListTagsForResourceCommand', 'GetPackageCommand', 'DeletePackageVersionCommand',
     ]);
   });
 
   test('uses the names in the ARN, not the (possibly invalid) properties', async () => {
     const arn = arnOf('bootloader', '3.1');
     iotMock.on(GetPackageVersionCommand, { packageName: 'bootloader', versionName: '3.1' }).resolves({ packageVersionArn: arn });
+    stubOwnTags(arn);
     iotMock.on(GetPackageCommand, { packageName: 'bootloader' }).resolves({ packageName: 'bootloader' });
     iotMock.on(DeletePackageVersionCommand, { packageName: 'bootloader', versionName: '3.1' }).resolves({});
 
@@ -803,6 +1251,7 @@ describe('Delete', () => {
 
   test('a package gone between the two lookups still deletes and succeeds', async () => {
     iotMock.on(GetPackageVersionCommand).resolves({ packageVersionArn: ARN });
+    stubOwnTags(ARN);
     iotMock.on(GetPackageCommand, { packageName: PKG }).rejects(notFound('Package firmware not found'));
     iotMock.on(DeletePackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(notFound());
 
@@ -810,18 +1259,25 @@ describe('Delete', () => {
 
     expect(result).toEqual({ PhysicalResourceId: ARN });
     expect(iotMock).toHaveReceivedCommandTimes(DeletePackageVersionCommand, 1);
+    // A 404 needs no second look.
+    expect(iotMock).toHaveReceivedCommandTimes(GetPackageVersionCommand, 1);
   });
 
   test('a 404 from DeletePackageVersion is success', async () => {
     iotMock.on(GetPackageVersionCommand).resolves({ packageVersionArn: ARN });
+    stubOwnTags(ARN);
     iotMock.on(GetPackageCommand).resolves({ packageName: PKG });
     iotMock.on(DeletePackageVersionCommand).rejects(notFound());
 
     await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
+    expect(commandNames()).toEqual([
+      'GetPackageVersionCommand', 'ListTagsForResourceCommand', 'GetPackageCommand', 'DeletePackageVersionCommand',
+    ]);
   });
 
   test('the default version is not deleted; the message says how to unset the default or use RETAIN', async () => {
     iotMock.on(GetPackageVersionCommand).resolves({ packageVersionArn: ARN, status: 'PUBLISHED' });
+    stubOwnTags(ARN);
     iotMock.on(GetPackageCommand, { packageName: PKG }).resolves({ packageName: PKG, defaultVersionName: VER });
 
     const promise = handler(deleteEvent(ARN, baseProps()));
@@ -844,18 +1300,128 @@ describe('Delete', () => {
     },
   );
 
-  test('another DeletePackageVersion error is thrown as an IotCallError', async () => {
-    iotMock.on(GetPackageVersionCommand).resolves({ packageVersionArn: ARN });
+  test.each<[string, () => Error, string]>([
+    ['ConflictException', () => conflict('Version is in use by a job'), 'ConflictException: Version is in use by a job'],
+    ['ValidationException', () => invalid('Cannot delete the version now'), 'ValidationException: Cannot delete the version now'],
+  ])('another DeletePackageVersion error (%s) on a version that still exists is thrown as an IotCallError', async (_label, error, said) => {
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({ packageVersionArn: ARN });
+    stubOwnTags(ARN);
+    iotMock.on(GetPackageCommand).resolves({ packageName: PKG });
+    iotMock.on(DeletePackageVersionCommand).rejects(error());
+
+    const err = await rejectionOf(handler(deleteEvent(ARN, baseProps())));
+
+    expect(err.name).toBe('IotCallError');
+    expect(err.message).toBe(`DeletePackageVersion failed for PackageName 'firmware', VersionName '1.0.0': ${said}`);
+    expect(commandNames()).toEqual([
+      'GetPackageVersionCommand', 'ListTagsForResourceCommand', 'GetPackageCommand', 'DeletePackageVersionCommand', 'GetPackageVersionCommand',
+    ]);
+    expect(logged()).not.toContain('version deleted');
+  });
+
+  test('when the re-check after a failed delete fails too, the delete\'s own error is thrown', async () => {
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER })
+      .resolvesOnce({ packageVersionArn: ARN })
+      .rejects(throttled());
+    stubOwnTags(ARN);
     iotMock.on(GetPackageCommand).resolves({ packageName: PKG });
     iotMock.on(DeletePackageVersionCommand).rejects(conflict('Version is in use by a job'));
 
+    const err = await rejectionOf(handler(deleteEvent(ARN, baseProps())));
+
+    expect(err.message).toBe("DeletePackageVersion failed for PackageName 'firmware', VersionName '1.0.0': ConflictException: Version is in use by a job");
+  });
+
+  test.each<[string, () => Error]>([
+    ['ValidationException', () => invalid('Package version not found')],
+    ['ConflictException', () => conflict('Package is being deleted')],
+  ])('a DeletePackageVersion %s on a version gone meanwhile (e.g. deleted with its package) is success', async (_label, error) => {
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER })
+      .resolvesOnce({ packageVersionArn: ARN, status: 'PUBLISHED' })
+      .rejects(notFound());
+    stubOwnTags(ARN);
+    iotMock.on(GetPackageCommand, { packageName: PKG }).resolves({ packageName: PKG });
+    iotMock.on(DeletePackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(error());
+
+    const result = await handler(deleteEvent(ARN, baseProps()));
+
+    expect(result).toEqual({ PhysicalResourceId: ARN });
+    expect(commandNames()).toEqual([
+      'GetPackageVersionCommand', 'ListTagsForResourceCommand', 'GetPackageCommand', 'DeletePackageVersionCommand', 'GetPackageVersionCommand',
+    ]);
+    expect(inputsOf(GetPackageVersionCommand)).toEqual([{ packageName: PKG, versionName: VER }, { packageName: PKG, versionName: VER }]);
+  });
+
+  test.each(FOREIGN_MARKERS)('a version re-created by %s is left alone and the delete succeeds', async (_label, marker) => {
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({ packageVersionArn: ARN, status: 'PUBLISHED' });
+    stubTags(ARN, { Env: 'prod', [CREATION_MARKER_TAG]: marker });
+    iotMock.on(GetPackageCommand).resolves({ packageName: PKG });
+    iotMock.on(DeletePackageVersionCommand).resolves({});
+
+    const result = await handler(deleteEvent(ARN, baseProps()));
+
+    expect(result).toEqual({ PhysicalResourceId: ARN });
+    expect(commandNames()).toEqual(['GetPackageVersionCommand', 'ListTagsForResourceCommand']);
+    expect(iotMock).not.toHaveReceivedCommand(GetPackageCommand);
+    expect(iotMock).not.toHaveReceivedCommand(DeletePackageVersionCommand);
+    expect(logged()).toContain('version was created by another stack or resource: not deleting it');
+    expect(logged()).toContain('firmware/1.0.0');
+  });
+
+  test('a foreign version that is the package\'s default is left alone without the default-version error', async () => {
+    iotMock.on(GetPackageVersionCommand).resolves({ packageVersionArn: ARN });
+    stubTags(ARN, { [CREATION_MARKER_TAG]: `${OTHER_STACK_OWNER}/${EARLIER_REQUEST}` });
+    iotMock.on(GetPackageCommand).resolves({ packageName: PKG, defaultVersionName: VER });
+
+    await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
+    expect(iotMock).not.toHaveReceivedCommand(GetPackageCommand);
+  });
+
+  test.each<[string, Record<string, string>]>([
+    ['no marker tag', { Env: 'prod' }],
+    ['no tags at all', {}],
+    ['a bare RequestId as marker (earlier releases)', { [CREATION_MARKER_TAG]: EARLIER_REQUEST }],
+  ])('a version with %s is deleted as before', async (_label, tags) => {
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({ packageVersionArn: ARN });
+    stubTags(ARN, tags);
+    iotMock.on(GetPackageCommand, { packageName: PKG }).resolves({ packageName: PKG });
+    iotMock.on(DeletePackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({});
+
+    await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
+    expect(inputsOf(DeletePackageVersionCommand)).toEqual([{ packageName: PKG, versionName: VER }]);
+  });
+
+  test.each<[string, string | undefined]>([
+    ['reports an ARN, it is used', ARN],
+    ['reports no ARN, the physical id is used', undefined],
+  ])('the tags are read from the version\'s ARN: when IoT %s', async (_label, reported) => {
+    // A physical id that names the same version with another (empty) region and account.
+    const physicalId = `arn:${PARTITION}:iot:::package/${PKG}/version/${VER}`;
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({ packageVersionArn: reported, status: 'DRAFT' });
+    stubOwnTags(reported ?? physicalId);
+    iotMock.on(GetPackageCommand, { packageName: PKG }).resolves({ packageName: PKG });
+    iotMock.on(DeletePackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({});
+
+    await expect(handler(deleteEvent(physicalId, baseProps()))).resolves.toEqual({ PhysicalResourceId: physicalId });
+
+    expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: reported ?? physicalId }]);
+    expect(iotMock).toHaveReceivedCommandTimes(DeletePackageVersionCommand, 1);
+  });
+
+  test('a failure listing the tags is thrown and nothing is deleted', async () => {
+    iotMock.on(GetPackageVersionCommand).resolves({ packageVersionArn: ARN });
+    iotMock.on(ListTagsForResourceCommand, { resourceArn: ARN }).rejects(throttled());
+
     await expect(handler(deleteEvent(ARN, baseProps()))).rejects.toThrow(
-      "DeletePackageVersion failed for PackageName 'firmware', VersionName '1.0.0': ConflictException: Version is in use by a job",
+      `ListTagsForResource failed for resource '${ARN}': ThrottlingException: Rate exceeded`,
     );
+    expect(iotMock).not.toHaveReceivedCommand(GetPackageCommand);
+    expect(iotMock).not.toHaveReceivedCommand(DeletePackageVersionCommand);
   });
 
   test('a GetPackage failure other than 404 is thrown and nothing is deleted', async () => {
     iotMock.on(GetPackageVersionCommand).resolves({ packageVersionArn: ARN });
+    stubOwnTags(ARN);
     iotMock.on(GetPackageCommand).rejects(throttled());
 
     await expect(handler(deleteEvent(ARN, baseProps()))).rejects.toThrow(
@@ -928,6 +1494,7 @@ describe('logging', () => {
     });
     iotMock.on(UpdatePackageVersionCommand).resolves({});
     iotMock.on(TagResourceCommand).resolves({});
+    stubOwnTags(ARN, { Env: 'dev' });
     iotMock.on(GetPackageCommand).resolves({ packageName: PKG });
     iotMock.on(DeletePackageVersionCommand).resolves({});
 
@@ -957,7 +1524,8 @@ describe('logging', () => {
     const renamed = { ...props, VersionName: '2.0.0' };
     iotMock.on(CreatePackageVersionCommand, { versionName: '2.0.0' }).rejects(conflict());
     iotMock.on(GetPackageVersionCommand, { versionName: '2.0.0' }).resolves({ packageVersionArn: arnOf(PKG, '2.0.0') });
-    iotMock.on(ListTagsForResourceCommand).resolves({ tags: [{ Key: CREATION_MARKER_TAG, Value: rid }] });
+    stubOwnTags(arnOf(PKG, '2.0.0'), {}, rid);
+    stubOwnTags(ARN, {}, rid);
 
     await handler(updateEvent(renamed, props, { requestId: rid }));
 
@@ -976,5 +1544,65 @@ describe('logging', () => {
     expect(output).toContain('create was retried');
     expect(output).toContain('creating it again');
     expect(output).toContain('the current one is kept');
+  });
+
+  test('the take-back, refusal, foreign-owner and delete-race paths log no secrets either', async () => {
+    const props = baseProps({
+      VersionName: '3.0.0',
+      Description: SECRET_DESCRIPTION,
+      Attributes: { channel: 'attr-value-alpha-5531', signer: 'attr-value-beta-8812' },
+      Tags: tagList({ Env: 'prod' }),
+    });
+    const arn3 = arnOf(PKG, '3.0.0');
+    const arn4 = arnOf(PKG, '4.0.0');
+    iotMock.on(UpdatePackageVersionCommand).resolves({});
+    iotMock.on(TagResourceCommand).resolves({});
+    iotMock.on(UntagResourceCommand).resolves({});
+    iotMock.on(GetPackageCommand).resolves({ packageName: PKG });
+
+    // Take-back (a rename rolled back): description, attributes and tags are reconciled.
+    iotMock.on(CreatePackageVersionCommand, { versionName: '3.0.0' }).rejects(conflict());
+    iotMock.on(GetPackageVersionCommand, { versionName: '3.0.0' }).resolves(liveVersion('3.0.0', {
+      description: OLD_SECRET_DESCRIPTION, attributes: { channel: 'old-attr-value-gamma-2290' },
+    }));
+    stubOwnTags(arn3, { Env: 'dev', Stale: 'x' });
+    await handler(updateEvent(props, { ...props, VersionName: '4.0.0' }));
+
+    // Refused create: a version of another stack.
+    const props4 = { ...props, VersionName: '4.0.0' };
+    iotMock.on(CreatePackageVersionCommand, { versionName: '4.0.0' }).rejects(conflict());
+    iotMock.on(GetPackageVersionCommand, { versionName: '4.0.0' })
+      .resolves(liveVersion('4.0.0', { description: OLD_SECRET_DESCRIPTION, attributes: { channel: 'old-attr-value-gamma-2290' } }));
+    stubTags(arn4, { [CREATION_MARKER_TAG]: `${OTHER_STACK_OWNER}/${EARLIER_REQUEST}` });
+    await expect(handler(createEvent(props4))).rejects.toThrow(/not taken over/);
+    // Update refused and Delete skipped for that foreign version.
+    await expect(handler(updateEvent(props4, { ...props4, Description: OLD_SECRET_DESCRIPTION }))).rejects.toThrow(/another stack or resource/);
+    await handler(deleteEvent(arn4, props4));
+
+    // Delete race: the version goes away while DeletePackageVersion fails.
+    const props5 = { ...props, VersionName: '5.0.0' };
+    const arn5 = arnOf(PKG, '5.0.0');
+    iotMock.on(GetPackageVersionCommand, { versionName: '5.0.0' })
+      .resolvesOnce(liveVersion('5.0.0', { description: SECRET_DESCRIPTION }))
+      .rejects(notFound());
+    stubOwnTags(arn5, { Env: 'prod' });
+    iotMock.on(DeletePackageVersionCommand, { versionName: '5.0.0' }).rejects(invalid('gone'));
+    await expect(handler(deleteEvent(arn5, props5))).resolves.toEqual({ PhysicalResourceId: arn5 });
+
+    expect(iotMock).toHaveReceivedCommandTimes(UpdatePackageVersionCommand, 1);
+    expect(iotMock).toHaveReceivedCommandTimes(TagResourceCommand, 1);
+    expect(iotMock).toHaveReceivedCommandTimes(UntagResourceCommand, 1);
+    expect(iotMock).toHaveReceivedCommandTimes(DeletePackageVersionCommand, 1);
+    const output = logged();
+    assertRedacted(output);
+    expect(output).toContain('taking it back');
+    expect(output).toContain('version updated');
+    expect(output).toContain('tags updated');
+    expect(output).toContain('not deleting it');
+    expect(output).toContain('firmware/3.0.0');
+    expect(output).toContain('firmware/4.0.0');
+    for (const [line] of logSpy.mock.calls) {
+      expect(() => JSON.parse(String(line))).not.toThrow();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { tagList } from './events';
+import { MAX_VALIDATION_MESSAGE } from '../../lambda/errors';
 import { readDesiredVersion, readLenient } from '../../lambda/properties';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 
@@ -132,5 +133,40 @@ describe('readDesiredVersion', () => {
 
   test('an attribute value null (delivered as empty) is rejected', () => {
     expect(() => readDesiredVersion({ PackageName: 'firmware', VersionName: '1.0.0', Attributes: { k: null } })).toThrow(/value of "k" is empty/);
+  });
+
+  describe('message length', () => {
+    /** `count` attribute keys with a '.', each one an issue of its own. */
+    function badKeys(count: number): Record<string, string> {
+      return Object.fromEntries(Array.from({ length: count }, (_, i) => [`bad.key.${String(i).padStart(3, '0')}`, 'x']));
+    }
+
+    function messageOf(raw: unknown): string {
+      try {
+        readDesiredVersion(raw);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('no error thrown');
+    }
+
+    test('is capped at 2000 characters, ending in "..."', () => {
+      const message = messageOf({ PackageName: 'firmware', VersionName: '1.0.0', Attributes: badKeys(200) });
+
+      expect(MAX_VALIDATION_MESSAGE).toBe(2000);
+      expect(message).toHaveLength(2000);
+      expect(message.startsWith("Package version 'firmware/1.0.0' has 200 invalid props:\n")).toBe(true);
+      expect(message).toContain('- attributes: key "bad.key.000" contains \'.\' (U+002E)');
+      expect(message.endsWith('...')).toBe(true);
+      expect(message).not.toContain('bad.key.199');
+    });
+
+    test('a message under the cap is kept whole', () => {
+      const message = messageOf({ PackageName: 'firmware', VersionName: '1.0.0', Attributes: badKeys(10) });
+
+      expect(message.length).toBeLessThan(2000);
+      expect(message.split('\n')).toHaveLength(11);
+      expect(message).toMatch(/- attributes: key "bad\.key\.009" contains '\.' \(U\+002E\); keys must be characters of a-z, A-Z, 0-9, ':', '_' and '-'$/);
+    });
   });
 });

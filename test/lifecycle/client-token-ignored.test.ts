@@ -41,5 +41,5 @@ test('a create from another request is still refused', async () => {
   const other = await cfn.create('Other', props);
 
   expect(other.Status).toBe('FAILED');
-  expect(other.Reason).toContain('already exists and was not created by this CloudFormation request');
+  expect(other.Reason).toContain('already exists and was not created by this CloudFormation resource');
 });

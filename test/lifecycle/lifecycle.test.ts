@@ -13,7 +13,8 @@ import {
   UpdatePackageCommand,
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
-import { CloudFormationSimulator, RESPONSE_URL_SECRET } from './cloudformation-simulator';
+import { CloudFormationSimulator, RESPONSE_URL_SECRET, STACK_ID } from './cloudformation-simulator';
+import { callerOf, markerValue } from '../../lambda/ownership';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 import { MotoServer, motoIotClient, startMotoServer } from '../moto/moto-server';
 
@@ -40,6 +41,11 @@ beforeEach(async () => {
   await moto.reset();
   await iot.send(new CreatePackageCommand({ packageName: PACKAGE }));
 });
+
+/** The creation marker the handler writes for a resource's create request. */
+function marker(logicalId: string, requestId: string): string {
+  return markerValue(callerOf({ StackId: STACK_ID, LogicalResourceId: logicalId, RequestId: requestId }));
+}
 
 async function getVersion(versionName: string) {
   return iot.send(new GetPackageVersionCommand({ packageName: PACKAGE, versionName }));
@@ -81,7 +87,7 @@ test('create makes a DRAFT version and returns its ARN as the physical id', asyn
   const live = await getVersion('1.4.0');
   expect(live.description).toBe(SECRET_DESCRIPTION);
   expect(live.attributes).toEqual({ 'channel': SECRET_ATTRIBUTE, 'hw:rev': 'B' });
-  expect(await tagsOf(arn)).toEqual({ team: 'edge', [CREATION_MARKER_TAG]: res.RequestId });
+  expect(await tagsOf(arn)).toEqual({ team: 'edge', [CREATION_MARKER_TAG]: marker('Firmware140', res.RequestId) });
 
   const creates = (await moto.requests()).filter((r) => r.operation === 'CreatePackageVersion');
   expect(creates).toHaveLength(1);
@@ -110,7 +116,7 @@ test('create refuses to take over a version it did not create', async () => {
   const res = await cfn.create('Second', baseProps);
 
   expect(res.Status).toBe('FAILED');
-  expect(res.Reason).toContain('already exists and was not created by this CloudFormation request');
+  expect(res.Reason).toContain('already exists and was not created by this CloudFormation resource');
   expect(res.Reason).toContain('ConflictException');
 });
 
@@ -143,7 +149,7 @@ test('update changes description, attributes and tags in place', async () => {
   const live = await getVersion('1.4.0');
   expect(live.description).toBe('Bootloader fix, v2 notes');
   expect(live.attributes).toEqual({ channel: 'beta' });
-  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ team: 'platform', tier: 'gold', [CREATION_MARKER_TAG]: created.RequestId });
+  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ team: 'platform', tier: 'gold', [CREATION_MARKER_TAG]: marker('Firmware140', created.RequestId) });
 });
 
 test('a rollback update (old and new swapped) restores the previous state', async () => {
@@ -157,7 +163,7 @@ test('a rollback update (old and new swapped) restores the previous state', asyn
   const live = await getVersion('1.4.0');
   expect(live.description).toBe(SECRET_DESCRIPTION);
   expect(live.attributes).toEqual(baseProps.Attributes);
-  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ team: 'edge', [CREATION_MARKER_TAG]: created.RequestId });
+  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ team: 'edge', [CREATION_MARKER_TAG]: marker('Firmware140', created.RequestId) });
 });
 
 test('tags set outside the stack survive tag updates', async () => {
@@ -166,7 +172,7 @@ test('tags set outside the stack survive tag updates', async () => {
 
   await cfn.update('Firmware140', created.PhysicalResourceId, { ...baseProps, Tags: [] }, baseProps);
 
-  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ 'set-by-ops': 'yes', [CREATION_MARKER_TAG]: created.RequestId });
+  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ 'set-by-ops': 'yes', [CREATION_MARKER_TAG]: marker('Firmware140', created.RequestId) });
 });
 
 test('changing attributes of a published version fails with a clear message and changes nothing', async () => {
@@ -250,6 +256,57 @@ test('update re-creates a version deleted outside CloudFormation, keeping the ph
   expect(res.Status).toBe('SUCCESS');
   expect(res.PhysicalResourceId).toBe(created.PhysicalResourceId);
   expect((await getVersion('1.4.0')).description).toBe('Again');
+});
+
+test('a rolled-back rename takes the old version back, and the rollback clean-up deletes the new one', async () => {
+  const created = await cfn.create('Firmware', baseProps);
+  const renamed = { ...baseProps, VersionName: '1.4.1', Description: 'Renamed' };
+  const forward = await cfn.update('Firmware', created.PhysicalResourceId, renamed, baseProps);
+  expect(forward.Status).toBe('SUCCESS');
+
+  // Another resource failed: CloudFormation rolls this one back to the old
+  // properties, with the new version's ARN as the physical id.
+  const rollback = await cfn.update('Firmware', forward.PhysicalResourceId, baseProps, renamed);
+  expect(rollback.Status).toBe('SUCCESS');
+  expect(rollback.PhysicalResourceId).toBe(created.PhysicalResourceId);
+
+  // Rollback clean-up: the new version is deleted, the old one is intact.
+  const cleanup = await cfn.delete('Firmware', forward.PhysicalResourceId, renamed);
+  expect(cleanup.Status).toBe('SUCCESS');
+  expect(await versionExists('1.4.1')).toBe(false);
+  const old = await getVersion('1.4.0');
+  expect(old.description).toBe(SECRET_DESCRIPTION);
+  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ team: 'edge', [CREATION_MARKER_TAG]: marker('Firmware', created.RequestId) });
+});
+
+test('renaming back to a retained earlier version takes it back and reconciles it', async () => {
+  const created = await cfn.create('Firmware', baseProps);
+  const renamed = { ...baseProps, VersionName: '1.4.1' };
+  const forward = await cfn.update('Firmware', created.PhysicalResourceId, renamed, baseProps);
+  // RETAIN: CloudFormation skips the clean-up delete of 1.4.0.
+
+  const back = { ...baseProps, Description: 'Back again', Tags: [{ Key: 'tier', Value: 'gold' }] };
+  const res = await cfn.update('Firmware', forward.PhysicalResourceId, back, renamed);
+
+  expect(res.Status).toBe('SUCCESS');
+  expect(res.PhysicalResourceId).toBe(created.PhysicalResourceId);
+  expect((await getVersion('1.4.0')).description).toBe('Back again');
+  expect(await tagsOf(created.PhysicalResourceId)).toEqual({ tier: 'gold', [CREATION_MARKER_TAG]: marker('Firmware', created.RequestId) });
+});
+
+test('a version re-created by another resource after ours was deleted is neither updated nor deleted', async () => {
+  const ours = await cfn.create('Ours', baseProps);
+  await iot.send(new DeletePackageVersionCommand({ packageName: PACKAGE, versionName: '1.4.0' }));
+  const theirs = await cfn.create('Theirs', { ...baseProps, Description: 'Theirs' });
+  expect(theirs.Status).toBe('SUCCESS');
+
+  const update = await cfn.update('Ours', ours.PhysicalResourceId, { ...baseProps, Description: 'Mine now?' }, baseProps);
+  expect(update.Status).toBe('FAILED');
+  expect(update.Reason).toContain('created again by another stack or resource');
+
+  const del = await cfn.delete('Ours', ours.PhysicalResourceId, baseProps);
+  expect(del.Status).toBe('SUCCESS');
+  expect((await getVersion('1.4.0')).description).toBe('Theirs');
 });
 
 // Runs last: covers everything logged by the tests above.
