@@ -106,7 +106,8 @@ const bundleHandler = project.addTask('bundle:handler', {
     `--outfile=${HANDLER_ASSET_DIR}/index.js`,
   ].join(' '),
 });
-project.preCompileTask.spawn(bundleHandler);
+// Every compile bundles it, so no package can be built without the handler.
+project.compileTask.prependSpawn(bundleHandler);
 
 // Python tools the tests need (moto's server). Idempotent: fast when the venv exists.
 const setupPython = project.addTask('setup:python', {
