@@ -62,6 +62,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock@^4.1.0',
     'aws-sdk-client-mock-jest@^4.1.0',
     'cdk-nag@^3.0.2',
+    // The Go module records this version in go.mod; 53.25.0 is the newest the
+    // Go module proxy serves, and what aws-cdk-lib 2.257.0 asks for (^53.25.0).
+    '@aws-cdk/cloud-assembly-schema@53.25.0',
   ],
 
   jestOptions: {
@@ -83,8 +86,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     mavenGroupId: 'io.github.cdk-iot-package-catalog',
     mavenArtifactId: 'cdk-iot-package-catalog',
   },
+  publishToGo: {
+    moduleName: 'github.com/cdk-iot-package-catalog/cdk-iot-package-catalog-go',
+  },
 
-  gitignore: ['/assets/', '/.venv/', '/cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json'],
+  gitignore: ['/assets/', '/.venv/', '/cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'test/consumers/java/target/'],
 });
 for (const pattern of ['/lambda/', '/examples/', '/bench/', '/.ci/', '/.venv/', 'cdk.out', '/tsconfig.dev.json', '/rosetta/']) {
   project.addPackageIgnore(pattern);
@@ -107,7 +113,15 @@ const bundleHandler = project.addTask('bundle:handler', {
   ].join(' '),
 });
 // Every compile bundles it, so no package can be built without the handler.
-project.compileTask.prependSpawn(bundleHandler);
+// jsii fails on any warning: the API must be clean in every language.
+project.compileTask.reset();
+project.compileTask.spawn(bundleHandler);
+project.compileTask.exec('jsii --fail-on-warnings');
+
+// jsii-pacmak downloads the Java dependencies (aws-cdk-lib's jar is over
+// 100 MB) into a fresh temporary Maven repository on every run; use the
+// user's, which the Java consumer app needs anyway.
+project.tasks.tryFind('package:java')!.reset('jsii-pacmak -v --target java --maven-local-repository "$HOME/.m2/repository"');
 
 // Python tools the tests need (moto's server). Idempotent: fast when the venv exists.
 const setupPython = project.addTask('setup:python', {
@@ -115,9 +129,28 @@ const setupPython = project.addTask('setup:python', {
   exec: 'bash test/moto/setup-venv.sh',
 });
 
-// Tests run against the bundled handler and moto, so make sure both exist first.
+// Tests run against the compiled assembly (.jsii, for the API-coverage
+// test), the bundled handler and moto, so make sure all exist first.
 project.testTask.prependSpawn(setupPython);
-project.testTask.prependSpawn(bundleHandler);
+project.testTask.prependSpawn(project.compileTask);
+
+// The built packages, consumed from Python and Java (test/consumers). Needs
+// package-all first; test:all does everything in order.
+const testConsumers = project.addTask('test:consumers', {
+  description: 'Run the Python, Java and TypeScript consumer apps against dist/ and compare their templates',
+  env: { JEST_JUNIT_OUTPUT_NAME: 'consumers-junit.xml' },
+  exec: "jest --coverage=false --testMatch '<rootDir>/test/consumers/**/*.consumer.ts'",
+  receiveArgs: true,
+});
+project.addTask('test:all', {
+  description: 'All tests: unit, lifecycle and lint (test), then build every package and run the consumer apps',
+  steps: [
+    { spawn: project.testTask.name },
+    { spawn: project.postCompileTask.name },
+    { spawn: 'package-all' },
+    { spawn: testConsumers.name },
+  ],
+});
 
 // Every TypeScript example in the README and in @example docs must compile.
 const rosetta = project.addTask('rosetta:extract', {

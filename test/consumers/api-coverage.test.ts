@@ -1,0 +1,31 @@
+/**
+ * The consumer apps in every language use every public member of the
+ * library, so a member that translates badly to Python or Java shows up in
+ * the consumer tests (test/consumers/consumers.consumer.ts). When the API
+ * grows, this test says which consumer must grow with it.
+ */
+import * as fs from 'fs';
+import { CONSUMER_SOURCES, Language, publicApi } from './sources';
+
+const api = publicApi();
+
+test('the assembly has the members this test expects to find', () => {
+  expect(api.map((m) => m.id)).toEqual(expect.arrayContaining([
+    'PackageVersion constructor',
+    'PackageVersion.fromPackageVersionArn',
+    'PackageVersion.grantRead',
+    'PackageVersion.packageVersionStatus',
+    'PackageVersionProps.removalPolicy',
+    'PackageVersionAttributes.packageVersionArn',
+    'IPackageVersion.grant',
+  ]));
+});
+
+describe.each(Object.keys(CONSUMER_SOURCES) as Language[])('the %s consumer', (language) => {
+  const source = fs.readFileSync(CONSUMER_SOURCES[language], 'utf8');
+
+  test('uses every public member of the library', () => {
+    const unused = api.filter((member) => !member.usage[language].test(source)).map((m) => m.id);
+    expect(unused).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Where the consumer apps live, and how each language spells the library's
+ * public API (read from the jsii assembly, .jsii).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export const CONSUMER_SOURCES = {
+  typescript: path.join(__dirname, 'typescript', 'app.ts'),
+  python: path.join(__dirname, 'python', 'app.py'),
+  java: path.join(__dirname, 'java', 'src', 'main', 'java', 'io', 'github', 'cdkiotpackagecatalog', 'consumer', 'ConsumerApp.java'),
+};
+
+export type Language = keyof typeof CONSUMER_SOURCES;
+
+/** The Java consumer's Maven project. */
+export const JAVA_PROJECT = path.join(__dirname, 'java');
+
+/** One public member of the library's API. */
+export interface ApiMember {
+  /** e.g. 'PackageVersion.grantRead' */
+  readonly id: string;
+  /** A pattern that a source using the member must contain, per language. */
+  readonly usage: Record<Language, RegExp>;
+}
+
+interface JsiiType {
+  readonly name: string;
+  readonly kind: 'class' | 'interface' | 'enum';
+  readonly datatype?: boolean;
+  readonly initializer?: unknown;
+  readonly methods?: Array<{ name: string; static?: boolean }>;
+  readonly properties?: Array<{ name: string; static?: boolean }>;
+}
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const pascal = (name: string) => name[0].toUpperCase() + name.slice(1);
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Every public member of the library: constructors, static and instance
+ * methods, properties, and struct fields, with how each language uses it.
+ */
+export function publicApi(): ApiMember[] {
+  const assembly = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, '.jsii'), 'utf8')) as { types: Record<string, JsiiType> };
+  const members: ApiMember[] = [];
+  for (const type of Object.values(assembly.types)) {
+    const t = escape(type.name);
+    if (type.kind === 'class' && type.initializer) {
+      members.push({
+        id: `${type.name} constructor`,
+        usage: { typescript: new RegExp(`new ${t}\\(`), python: new RegExp(`\\b${t}\\(`), java: new RegExp(`${t}\\.Builder\\.create\\(`) },
+      });
+    }
+    for (const method of type.methods ?? []) {
+      const m = escape(method.name);
+      const receiver = method.static ? `${t}\\.` : '\\.';
+      members.push({
+        id: `${type.name}.${method.name}`,
+        usage: {
+          typescript: new RegExp(`${receiver}${m}\\(`),
+          python: new RegExp(`${receiver}${escape(snake(method.name))}\\(`),
+          java: new RegExp(`${receiver}${m}\\(`),
+        },
+      });
+    }
+    for (const property of type.properties ?? []) {
+      const p = escape(property.name);
+      members.push({
+        id: `${type.name}.${property.name}`,
+        usage: type.datatype
+          ? {
+            // A struct field: an object-literal key, a keyword argument, a builder method.
+            typescript: new RegExp(`\\b['"]?${p}['"]?:`),
+            python: new RegExp(`\\b${escape(snake(property.name))}=`),
+            java: new RegExp(`\\.${p}\\(`),
+          }
+          : {
+            typescript: new RegExp(`\\.${p}\\b`),
+            python: new RegExp(`\\.${escape(snake(property.name))}\\b`),
+            java: new RegExp(`\\.get${escape(pascal(property.name))}\\(\\)`),
+          },
+      });
+    }
+  }
+  return members;
+}
+
+/** The part of a consumer app between `README:start` and `README:end`, dedented. */
+export function readmeRegion(language: Language): string {
+  const source = fs.readFileSync(CONSUMER_SOURCES[language], 'utf8');
+  const m = /README:start[^\n]*\n([\s\S]*?)\n[^\n]*README:end/.exec(source);
+  if (!m) {
+    throw new Error(`${CONSUMER_SOURCES[language]} has no README:start / README:end region`);
+  }
+  const lines = m[1].split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}
