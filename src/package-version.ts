@@ -2,6 +2,7 @@ import {
   Arn,
   ArnFormat,
   CustomResource,
+  Duration,
   Fn,
   IResource,
   ITaggableV2,
@@ -170,6 +171,9 @@ export interface PackageVersionProps {
    */
   readonly removalPolicy?: RemovalPolicy;
 }
+
+/** How long CloudFormation waits for the provider's response. */
+const SERVICE_TIMEOUT = Duration.minutes(10);
 
 abstract class PackageVersionBase extends Resource implements IPackageVersion {
   public abstract readonly packageVersionArn: string;
@@ -371,6 +375,9 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
       resourceType: RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      // The handler gives up after 5 minutes; should a response ever be
+      // lost, CloudFormation stops waiting after 10, not its default hour.
+      serviceTimeout: SERVICE_TIMEOUT,
     });
     // The handler's permission must exist when this version is created and
     // still exist when it is deleted, even in CloudFormation's clean-up phase.

@@ -43,6 +43,13 @@ describe('PackageVersion resource', () => {
     });
   });
 
+  test('CloudFormation waits at most 10 minutes for a response', () => {
+    const stack = newStack();
+    new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0' });
+
+    Template.fromStack(stack).hasResourceProperties(TYPE, { ServiceTimeout: '600' });
+  });
+
   test('omits optional properties that are not set', () => {
     const stack = newStack();
     new PackageVersion(stack, 'Minimal', { packageName: 'firmware', versionName: '1.0.0' });
