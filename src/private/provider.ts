@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { ArnFormat, Aspects, Duration, Reference, RemovalPolicy, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Reference, RemovalPolicy, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -150,16 +150,17 @@ export class PackageVersionProvider extends Construct {
     const versionsArn = `${packageArn}/version/*`;
     const statements = [new iam.PolicyStatement({ actions: PACKAGE_ACTIONS, resources: [packageArn, versionsArn] })];
     const policy = new iam.Policy(this, id, { statements, roles: [this.handlerRole] });
-    // The finding names the resolved ARN. A Lazy package name must not be
-    // resolved before the app is synthesized (it would be frozen), so in that
-    // case the acknowledgement is added while synthesizing.
+    // The finding names the ARN as the template will hold it. A Lazy name
+    // must not be resolved before synthesis (it would be frozen), and a
+    // reference to another stack becomes an import only then; in those cases
+    // the acknowledgement is added once the app is prepared.
     const acknowledge = () => acknowledgeWildcard(policy, nagToken(this, versionsArn),
       'Scoped to the versions of one package (package/NAME/version/*), so that a version\'s delete keeps its permission ' +
       'in CloudFormation\'s clean-up phase and the role stays within IAM\'s policy size limit however many versions the stack holds.');
-    if (resolvesNow) {
+    if (resolvesNow && !crossStack(this, packageName)) {
       acknowledge();
     } else {
-      Aspects.of(policy).add({ visit: (node) => node === policy && acknowledge() });
+      policy.node.addValidation({ validate: () => (acknowledge(), []) });
     }
 
     this.packagePolicies.set(key, { policy, estimatedSize: estimatePackagePolicySize(packageName) });
@@ -205,6 +206,12 @@ function packageIdentity(packageName: string): { key: string; id: string; resolv
   return { key, id: `PackagePolicy-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`, resolvesNow: reference };
 }
 
+/** Whether a package name refers to a resource in another stack. */
+function crossStack(scope: Construct, packageName: string): boolean {
+  const token = Token.isUnresolved(packageName) ? Tokenization.reverseString(packageName).firstToken : undefined;
+  return token !== undefined && Reference.isReference(token) && Stack.of(token.target) !== Stack.of(scope);
+}
+
 /**
  * The longest `arn:PARTITION:iot:REGION:ACCOUNT` there is: partition plus
  * region are at most 24 characters (aws-iso-f, us-isof-south-1).
@@ -240,7 +247,8 @@ function acknowledgeWildcard(scope: Construct, resource: string, reason: string)
 
 /**
  * Renders a value the way cdk-nag names it in finding ids: references as
- * `<LogicalId>` or `<LogicalId.Attribute>`, pseudo parameters as `<AWS::Name>`.
+ * `<LogicalId>` or `<LogicalId.Attribute>`, pseudo parameters as
+ * `<AWS::Name>`, imports as the export's name.
  */
 function nagToken(scope: Construct, value: string): string {
   const render = (v: unknown): string => {
@@ -258,6 +266,9 @@ function nagToken(scope: Construct, value: string): string {
     if (obj && 'Fn::GetAtt' in obj) {
       const [logicalId, attribute] = obj['Fn::GetAtt'] as [string, string];
       return `<${logicalId}.${attribute}>`;
+    }
+    if (obj && 'Fn::ImportValue' in obj) {
+      return render(obj['Fn::ImportValue']);
     }
     return JSON.stringify(v);
   };

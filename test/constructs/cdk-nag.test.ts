@@ -38,6 +38,19 @@ test('no violations for a package name from a Lazy, once the app is synthesized'
   expect(checks.validateScope(app).violations).toEqual([]);
 });
 
+test('no violations for a package in another stack, once the app is synthesized', () => {
+  const app = new App();
+  const env = { account: '123456789012', region: 'eu-west-1' };
+  const packages = new Stack(app, 'Packages', { env });
+  const firmware = new iot.CfnSoftwarePackage(packages, 'Firmware', { packageName: 'firmware' });
+  const versions = new Stack(app, 'Versions', { env });
+  new PackageVersion(versions, 'V', { packageName: firmware.ref, versionName: '1' });
+
+  app.synth();
+
+  expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
+});
+
 test('without the library\'s acknowledgements the checks do find the expected rules', () => {
   // Proves the first test can fail: the same stack, with acknowledgements stripped.
   const app = buildApp();
