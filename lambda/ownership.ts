@@ -14,14 +14,11 @@
  */
 import { createHash } from 'crypto';
 
-/** The CloudFormation resource and request a handler invocation acts for. */
+/**
+ * A CloudFormation resource (`owner`) and one of its requests: the caller of
+ * a handler invocation, and what a marker tag records.
+ */
 export interface Caller {
-  readonly owner: string;
-  readonly requestId: string;
-}
-
-/** The marker tag's content. */
-export interface CreationMarker {
   readonly owner: string;
   readonly requestId: string;
 }
@@ -38,7 +35,7 @@ export function markerValue(caller: Caller): string {
 }
 
 /** Parses a marker tag's value; undefined when absent or malformed. */
-export function parseMarker(value: string | undefined): CreationMarker | undefined {
+export function parseMarker(value: string | undefined): Caller | undefined {
   const m = value === undefined ? null : /^([0-9a-f]{32})\/(.+)$/s.exec(value);
   return m ? { owner: m[1], requestId: m[2] } : undefined;
 }

@@ -135,7 +135,7 @@ export class PackageVersionProvider extends Construct {
    * created on first use. Versions of the package must depend on it.
    */
   public policyForPackage(packageName: string): iam.Policy {
-    const { key, id, resolvesNow } = packageIdentity(packageName);
+    const { key, id, resolvesNow } = packageIdentity(this, packageName);
     const existing = this.packagePolicies.get(key);
     if (existing) {
       return existing.policy;
@@ -157,7 +157,7 @@ export class PackageVersionProvider extends Construct {
     const acknowledge = () => acknowledgeWildcard(policy, nagToken(this, versionsArn),
       'Scoped to the versions of one package (package/NAME/version/*), so that a version\'s delete keeps its permission ' +
       'in CloudFormation\'s clean-up phase and the role stays within IAM\'s policy size limit however many versions the stack holds.');
-    if (resolvesNow && !crossStack(this, packageName)) {
+    if (resolvesNow) {
       acknowledge();
     } else {
       policy.node.addValidation({ validate: () => (acknowledge(), []) });
@@ -185,7 +185,9 @@ export class PackageVersionProvider extends Construct {
 /**
  * What identifies a package name for its policy: the map key, a construct id
  * that stays the same from one synthesis to the next, and whether the name
- * may be resolved already (a literal or a reference; not a Lazy).
+ * already resolves as the template will hold it (a literal, or a reference
+ * within `scope`'s stack; not a Lazy, nor a reference that will become an
+ * import from another stack).
  *
  * - A literal name is its own identity.
  * - A reference to another resource (e.g. `cfnSoftwarePackage.ref`) is
@@ -195,7 +197,7 @@ export class PackageVersionProvider extends Construct {
  *   string. That is unique, but its id may change when tokens are created in
  *   another order; the policy is then replaced, which is safe.
  */
-function packageIdentity(packageName: string): { key: string; id: string; resolvesNow: boolean } {
+function packageIdentity(scope: Construct, packageName: string): { key: string; id: string; resolvesNow: boolean } {
   if (!Token.isUnresolved(packageName)) {
     return { key: packageName, id: `PackagePolicy-${packageName}`, resolvesNow: true };
   }
@@ -203,13 +205,11 @@ function packageIdentity(packageName: string): { key: string; id: string; resolv
   const token = fragments.length === 1 ? fragments.firstToken : undefined;
   const reference = token !== undefined && Reference.isReference(token);
   const key = reference ? `${token.target.node.path}#${token.displayName}` : packageName;
-  return { key, id: `PackagePolicy-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`, resolvesNow: reference };
-}
-
-/** Whether a package name refers to a resource in another stack. */
-function crossStack(scope: Construct, packageName: string): boolean {
-  const token = Token.isUnresolved(packageName) ? Tokenization.reverseString(packageName).firstToken : undefined;
-  return token !== undefined && Reference.isReference(token) && Stack.of(token.target) !== Stack.of(scope);
+  return {
+    key,
+    id: `PackagePolicy-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`,
+    resolvesNow: reference && Stack.of(token.target) === Stack.of(scope),
+  };
 }
 
 /**
