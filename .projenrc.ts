@@ -9,7 +9,8 @@ import { awscdk, javascript } from 'projen';
  *   `artifact`, `recipe` and `sbom`.
  * - @aws-sdk/client-iot is bundled into the handler, so its exact version is
  *   part of what we ship. It must be newer than the 2024-09-16 model update
- *   (artifact, recipe, SBOM).
+ *   (artifact, recipe, SBOM). @aws-sdk/client-cloudformation is bundled at
+ *   the same version, so both share one copy of the SDK's core.
  */
 const CDK_MIN_VERSION = '2.257.0';
 const IOT_SDK_VERSION = '3.1169.0';
@@ -56,6 +57,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   devDeps: [
     `@aws-sdk/client-iot@${IOT_SDK_VERSION}`,
+    // The handler reads its own stack's status to tell rollbacks apart.
+    `@aws-sdk/client-cloudformation@${IOT_SDK_VERSION}`,
     `esbuild@${ESBUILD_VERSION}`,
     `aws-cdk@${AWS_CDK_CLI_VERSION}`,
     '@types/aws-lambda@^8.10.160',
@@ -133,6 +136,9 @@ const setupPython = project.addTask('setup:python', {
 // test), the bundled handler and moto, so make sure all exist first.
 project.testTask.prependSpawn(setupPython);
 project.testTask.prependSpawn(project.compileTask);
+// Node 20 is past its end of life: the AWS SDK warns once per process. The
+// handler runs on Node 24 in Lambda; the tests run it on this machine's Node.
+project.testTask.env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
 // The built packages, consumed from Python and Java (test/consumers). Needs
 // package-all first; test:all does everything in order.

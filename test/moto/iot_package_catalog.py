@@ -31,7 +31,18 @@ Test hooks, served by the same server process (moto's own /moto-api app):
   "message": "...", "count": 1}``: the next ``count`` requests of that operation
   fail with that error before touching any state (``operation`` may be ``"*"``).
   ``GET`` lists the pending faults, ``DELETE`` drops them.
-* ``POST /moto-api/reset`` (moto's own) also clears the request log and faults.
+* ``POST /moto-api/iot-package-catalog/holds`` with
+  ``{"operation": "CreatePackageVersion", "when": "after"}``: the next request
+  of that operation waits, before it touches any state or after it has
+  changed it, until ``DELETE`` releases every hold (or 60 s pass). ``GET``
+  lists the holds and whether a request has reached each. Tests use it to
+  let one request overtake another.
+* ``AccessDeniedException`` (HTTP 403) can be injected like IoT's own errors:
+  it is what IAM's denial looks like on this API.
+* cloudformation_hooks.py records DescribeStacks in the same log and lets
+  tests set a stack's status.
+* ``POST /moto-api/reset`` (moto's own) also clears the request log, faults
+  and holds (releasing any held request).
 
 Environment (read at request time):
 
@@ -71,10 +82,11 @@ from moto.iot.responses import IoTResponse
 from moto.moto_api._internal import urls as moto_api_urls
 from moto.moto_api._internal.models import MotoAPIBackend
 
-__all__ = ["FAULTS_PATH", "REQUEST_LOG_PATH", "install"]
+__all__ = ["FAULTS_PATH", "HOLDS_PATH", "REQUEST_LOG_PATH", "install", "record_request", "take_fault"]
 
 REQUEST_LOG_PATH = "/moto-api/iot-package-catalog/requests"
 FAULTS_PATH = "/moto-api/iot-package-catalog/faults"
+HOLDS_PATH = "/moto-api/iot-package-catalog/holds"
 
 # --------------------------------------------------------------------------- #
 # Errors
@@ -132,6 +144,11 @@ class LimitExceededException(PackageCatalogError):
     error_name, status = "LimitExceededException", 410  # sic, per the model
 
 
+class AccessDeniedException(PackageCatalogError):
+    # What IAM's denial looks like on a restJson1 API (HTTP 403).
+    error_name, status = "AccessDeniedException", 403
+
+
 class InternalFailureException(PackageCatalogError):
     error_name, status = "InternalFailureException", 500
 
@@ -148,6 +165,7 @@ ERRORS: dict[str, type[PackageCatalogError]] = {
         InvalidRequestException,
         LimitExceededException,
         InternalFailureException,
+        AccessDeniedException,
     )
 }
 
@@ -503,19 +521,41 @@ _LOCK = threading.RLock()
 
 _REQUEST_LOG: list[dict[str, Any]] = []
 _FAULTS: list[dict[str, Any]] = []
+_HOLDS: list[dict[str, Any]] = []
 _LOG_LOCK = threading.Lock()
+
+# Operations of other services whose requests this server records (see
+# cloudformation_hooks.py); their faults take the service's own error codes.
+OTHER_SERVICE_OPERATIONS = {"DescribeStacks"}
+
+# A held request waits at most this long for its release.
+HOLD_TIMEOUT_SECONDS = 60
 
 
 def clear_test_hooks() -> None:
     with _LOG_LOCK:
         _REQUEST_LOG.clear()
         _FAULTS.clear()
+        holds = list(_HOLDS)
+        _HOLDS.clear()
+    for hold in holds:
+        hold["event"].set()
 
 
-def _take_fault(operation: str) -> dict[str, Any] | None:
+def record_request(entry: dict[str, Any]) -> dict[str, Any]:
+    """Appends a request to the log; the caller fills in status and errorType."""
+    entry = {"service": "iot", **entry, "status": None, "errorType": None}
+    with _LOG_LOCK:
+        _REQUEST_LOG.append(entry)
+    return entry
+
+
+def take_fault(operation: str) -> dict[str, Any] | None:
+    """The injected fault for this request, if any ("*" matches only catalog operations)."""
+    wildcard = "*" if operation not in OTHER_SERVICE_OPERATIONS else operation
     with _LOG_LOCK:
         for fault in _FAULTS:
-            if fault["operation"] in (operation, "*"):
+            if fault["operation"] in (operation, wildcard):
                 fault["count"] -= 1
                 if fault["count"] <= 0:
                     _FAULTS.remove(fault)
@@ -523,46 +563,94 @@ def _take_fault(operation: str) -> dict[str, Any] | None:
     return None
 
 
-def _json_response(status: int, payload: Any) -> tuple[int, dict[str, str], str]:
+def _take_hold(operation: str, when: str) -> dict[str, Any] | None:
+    with _LOG_LOCK:
+        for hold in _HOLDS:
+            if hold["operation"] == operation and hold["when"] == when and not hold["reached"]:
+                hold["reached"] = True
+                return hold
+    return None
+
+
+def _wait_for_release(hold: dict[str, Any] | None) -> None:
+    if hold is not None:
+        hold["event"].wait(HOLD_TIMEOUT_SECONDS)
+
+
+def json_response(status: int, payload: Any) -> tuple[int, dict[str, str], str]:
     return status, {"Content-Type": "application/json"}, json.dumps(payload)
 
 
 def requests_route(request: Any, full_url: str, headers: Any) -> Any:
     if request.method != "GET":
-        return _json_response(405, {"error": "use GET"})
+        return json_response(405, {"error": "use GET"})
     with _LOG_LOCK:
-        return _json_response(200, {"requests": copy.deepcopy(_REQUEST_LOG)})
+        return json_response(200, {"requests": copy.deepcopy(_REQUEST_LOG)})
 
 
 def faults_route(request: Any, full_url: str, headers: Any) -> Any:
     if request.method == "GET":
         with _LOG_LOCK:
-            return _json_response(200, {"faults": copy.deepcopy(_FAULTS)})
+            return json_response(200, {"faults": copy.deepcopy(_FAULTS)})
     if request.method == "DELETE":
         with _LOG_LOCK:
             _FAULTS.clear()
-        return _json_response(200, {"status": "ok"})
+        return json_response(200, {"status": "ok"})
     if request.method != "POST":
-        return _json_response(405, {"error": "use GET, POST or DELETE"})
+        return json_response(405, {"error": "use GET, POST or DELETE"})
     try:
         body = json.loads(request.data or b"{}")
         operation = body["operation"]
         error_type = body["errorType"]
         count = int(body.get("count", 1))
         message = body.get("message") or f"Injected {error_type}"
-        if not isinstance(operation, str) or error_type not in ERRORS or count < 1:
+        known = error_type in ERRORS or (
+            operation in OTHER_SERVICE_OPERATIONS and re.fullmatch(r"[A-Za-z]+", str(error_type))
+        )
+        if not isinstance(operation, str) or not known or count < 1:
             raise ValueError()
     except (ValueError, KeyError, TypeError):
-        return _json_response(400, {
+        return json_response(400, {
             "error": "expected {operation, errorType, message?, count?>=1}; errorType one of "
-            + ", ".join(sorted(ERRORS)),
+            + ", ".join(sorted(ERRORS)) + " (any error code for " + ", ".join(sorted(OTHER_SERVICE_OPERATIONS)) + ")",
         })
     with _LOG_LOCK:
         _FAULTS.append({
             "operation": operation, "errorType": error_type,
             "message": message, "count": count,
         })
-    return _json_response(200, {"status": "ok"})
+    return json_response(200, {"status": "ok"})
+
+
+def holds_route(request: Any, full_url: str, headers: Any) -> Any:
+    """POST {operation, when: "before"|"after"} holds the next request of that
+    operation before or after it changes any state, until DELETE releases
+    every hold. GET lists them, with whether a request has reached each."""
+    if request.method == "GET":
+        with _LOG_LOCK:
+            return json_response(200, {"holds": [
+                {k: v for k, v in hold.items() if k != "event"} for hold in _HOLDS
+            ]})
+    if request.method == "DELETE":
+        with _LOG_LOCK:
+            holds = list(_HOLDS)
+            _HOLDS.clear()
+        for hold in holds:
+            hold["event"].set()
+        return json_response(200, {"status": "ok"})
+    if request.method != "POST":
+        return json_response(405, {"error": "use GET, POST or DELETE"})
+    try:
+        body = json.loads(request.data or b"{}")
+        operation = body["operation"]
+        when = body.get("when", "after")
+        if not isinstance(operation, str) or when not in ("before", "after"):
+            raise ValueError()
+    except (ValueError, KeyError, TypeError):
+        return json_response(400, {"error": 'expected {operation, when?: "before"|"after"}'})
+    with _LOG_LOCK:
+        _HOLDS.append({"operation": operation, "when": when, "reached": False, "event": threading.Event()})
+    return json_response(200, {"status": "ok"})
 
 
 # --------------------------------------------------------------------------- #
@@ -612,7 +700,7 @@ def _catalog_operation(operation: str) -> Callable[[Callable[..., Any]], Callabl
             except ValidationException:
                 body_fields = []
             query = _query(self)
-            entry: dict[str, Any] = {
+            entry = record_request({
                 "operation": operation,
                 "method": self.method,
                 "path": self.parsed_url.path,
@@ -622,20 +710,18 @@ def _catalog_operation(operation: str) -> Callable[[Callable[..., Any]], Callabl
                 "queryParams": sorted(query.keys()),
                 "accountId": self.current_account,
                 "region": self.region,
-                "status": None,
-                "errorType": None,
-            }
-            if operation in ("TagResource", "UntagResource", "ListTagsForResource"):
-                entry["resourceArn"] = _resource_arn_of(self)
-            with _LOG_LOCK:
-                _REQUEST_LOG.append(entry)
+                **({"resourceArn": _resource_arn_of(self)}
+                   if operation in ("TagResource", "UntagResource", "ListTagsForResource") else {}),
+            })
             try:
-                fault = _take_fault(operation)
+                _wait_for_release(_take_hold(operation, "before"))
+                fault = take_fault(operation)
                 if fault is not None:
                     raise ERRORS[fault["errorType"]](fault["message"])
                 with _LOCK:
                     result = func(self, _catalog_for(self.iot_backend, self.partition))
                 entry["status"] = 200
+                _wait_for_release(_take_hold(operation, "after"))
                 return result
             except PackageCatalogError as err:
                 entry["status"], entry["errorType"] = err.code, err.error_type
@@ -1199,6 +1285,7 @@ def install() -> None:
     # app is first built, i.e. on the first /moto-api request).
     moto_api_urls.url_paths["{0}" + REQUEST_LOG_PATH + "$"] = requests_route
     moto_api_urls.url_paths["{0}" + FAULTS_PATH + "$"] = faults_route
+    moto_api_urls.url_paths["{0}" + HOLDS_PATH + "$"] = holds_route
 
     # POST /moto-api/reset -> MotoAPIBackend.reset -> BackendDict.reset(): the
     # catalogs go with the IoT backends; clear the request log and faults too.

@@ -32,6 +32,8 @@ const SERVER_SCRIPT = path.join(REPO_ROOT, 'test', 'moto', 'server.py');
 
 const REQUEST_LOG_PATH = '/moto-api/iot-package-catalog/requests';
 const FAULTS_PATH = '/moto-api/iot-package-catalog/faults';
+const HOLDS_PATH = '/moto-api/iot-package-catalog/holds';
+const STACK_STATUS_PATH = '/moto-api/iot-package-catalog/stack-status';
 const RESET_PATH = '/moto-api/reset';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -53,7 +55,9 @@ export interface StartMotoServerOptions {
 
 /** One package-catalog request as recorded by the extension (never body values). */
 export interface RecordedRequest {
-  /** e.g. 'CreatePackageVersion', 'TagResource'. */
+  /** 'iot', or 'cloudformation' for DescribeStacks. */
+  readonly service: string;
+  /** e.g. 'CreatePackageVersion', 'TagResource', 'DescribeStacks'. */
   readonly operation: string;
   readonly method: string;
   readonly path: string;
@@ -65,7 +69,7 @@ export interface RecordedRequest {
   readonly bodyFields: string[];
   /** Names of the query parameters, sorted. */
   readonly queryParams: string[];
-  /** The resource ARN, for TagResource / UntagResource / ListTagsForResource. */
+  /** The resource ARN, for TagResource / UntagResource / ListTagsForResource; the stack for DescribeStacks. */
   readonly resourceArn?: string | null;
   readonly accountId: string;
   readonly region: string;
@@ -77,11 +81,12 @@ export interface RecordedRequest {
 
 /** An error the server returns instead of handling the next matching request(s). */
 export interface InjectedFault {
-  /** Operation name, e.g. 'CreatePackageVersion', or '*' for any catalog operation. */
+  /** Operation name, e.g. 'CreatePackageVersion' or 'DescribeStacks', or '*' for any catalog operation. */
   readonly operation: string;
   /**
    * e.g. 'ThrottlingException', 'ServiceQuotaExceededException',
-   * 'InternalServerException', 'ConflictException', 'ValidationException'.
+   * 'InternalServerException', 'ConflictException', 'ValidationException',
+   * 'AccessDeniedException'; for DescribeStacks any CloudFormation error code, e.g. 'Throttling'.
    */
   readonly errorType: string;
   readonly message?: string;
@@ -97,12 +102,30 @@ export interface MotoServer {
   readonly pid: number;
   /** The server's log file (in the OS temp directory), named in start-up errors. */
   readonly logFile: string;
-  /** POST /moto-api/reset: clears all moto state, the request log and faults. */
+  /** POST /moto-api/reset: clears all moto state, the request log, faults and holds. */
   reset(): Promise<void>;
   /** The package-catalog requests received since the last reset, oldest first. */
   requests(): Promise<RecordedRequest[]>;
+  /** Every request received since the server started, across resets, oldest first. */
+  allRequests(): Promise<RecordedRequest[]>;
   /** Make the next request(s) of an operation fail with the given error. */
   injectFault(fault: InjectedFault): Promise<void>;
+  /**
+   * Hold the next request of an operation, before it changes any state or
+   * after it has, until `releaseHolds()`.
+   */
+  hold(operation: string, when: 'before' | 'after'): Promise<void>;
+  /** Resolves once a request has reached every hold; rejects after `timeoutMs`. */
+  waitUntilHeld(timeoutMs?: number): Promise<void>;
+  /** Lets every held request go on. */
+  releaseHolds(): Promise<void>;
+  /**
+   * Creates the stack in moto's CloudFormation if needed and sets the status
+   * DescribeStacks reports for it (us-east-1, account 123456789012).
+   *
+   * @returns the stack's id (its ARN)
+   */
+  setStackStatus(stackName: string, status: string): Promise<string>;
   /** Kills the server process (by PID) and waits for it to exit. Idempotent. */
   stop(): Promise<void>;
 }
@@ -197,6 +220,7 @@ class RunningMotoServer implements MotoServer {
   public readonly endpoint: string;
   public readonly pid: number;
   private stopping?: Promise<void>;
+  private readonly history: RecordedRequest[] = [];
   private readonly killOnExit: () => void;
 
   constructor(private readonly child: ChildProcess, public readonly port: number, public readonly logFile: string) {
@@ -216,6 +240,7 @@ class RunningMotoServer implements MotoServer {
   }
 
   public async reset(): Promise<void> {
+    this.history.push(...await this.requests());
     await expectOk(this.endpoint, 'POST', RESET_PATH);
   }
 
@@ -224,8 +249,37 @@ class RunningMotoServer implements MotoServer {
     return (JSON.parse(body) as { requests: RecordedRequest[] }).requests;
   }
 
+  public async allRequests(): Promise<RecordedRequest[]> {
+    return [...this.history, ...await this.requests()];
+  }
+
   public async injectFault(fault: InjectedFault): Promise<void> {
     await expectOk(this.endpoint, 'POST', FAULTS_PATH, fault);
+  }
+
+  public async hold(operation: string, when: 'before' | 'after'): Promise<void> {
+    await expectOk(this.endpoint, 'POST', HOLDS_PATH, { operation, when });
+  }
+
+  public async waitUntilHeld(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { holds } = JSON.parse(await expectOk(this.endpoint, 'GET', HOLDS_PATH)) as { holds: { reached: boolean }[] };
+      if (holds.every((h) => h.reached)) {
+        return;
+      }
+      await sleep(READY_POLL_MS);
+    }
+    throw new Error(`moto: no request reached the hold within ${timeoutMs} ms`);
+  }
+
+  public async releaseHolds(): Promise<void> {
+    await expectOk(this.endpoint, 'DELETE', HOLDS_PATH);
+  }
+
+  public async setStackStatus(stackName: string, status: string): Promise<string> {
+    const body = await expectOk(this.endpoint, 'POST', STACK_STATUS_PATH, { stackName, status });
+    return (JSON.parse(body) as { stackId: string }).stackId;
   }
 
   public stop(): Promise<void> {
