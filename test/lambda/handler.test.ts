@@ -36,10 +36,11 @@ import {
   tagList,
   updateEvent,
 } from './events';
+import { handler } from '../../lambda';
+import { iot, MAX_ATTEMPTS } from '../../lambda/aws/iot';
 import { MAX_VALIDATION_MESSAGE } from '../../lambda/errors';
-import { clientTokenFor, handler } from '../../lambda/handler';
-import { iot, MAX_ATTEMPTS } from '../../lambda/iot';
 import { callerOf, markerValue, parseMarker } from '../../lambda/ownership';
+import { clientTokenFor } from '../../lambda/version/create';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 
 const iotMock = mockClient(IoTClient);

@@ -21,7 +21,7 @@ import {
   UpdatePackageVersionCommand,
   UpdatePackageVersionCommandInput,
 } from '@aws-sdk/client-iot';
-import { errorName, IotCallError } from './errors';
+import { errorName, IotCallError } from '../errors';
 
 /** Upper bound on attempts per call, including the first. */
 export const MAX_ATTEMPTS = 10;

@@ -1,0 +1,41 @@
+/**
+ * What the handler returns to the provider framework on success.
+ */
+import { truncate } from './errors';
+import { DesiredVersion } from './properties';
+import {
+  ATTR_ERROR_REASON,
+  ATTR_PACKAGE_NAME,
+  ATTR_PACKAGE_VERSION_ARN,
+  ATTR_STATUS,
+  ATTR_VERSION_NAME,
+  PackageVersionResponseData,
+} from '../src/shared/contract';
+
+/** What the provider framework expects back. */
+export interface HandlerResponse {
+  readonly PhysicalResourceId: string;
+  readonly Data?: PackageVersionResponseData;
+}
+
+/** The state of a version as IoT reported it. */
+export interface VersionState {
+  readonly arn: string;
+  readonly status?: string;
+  readonly errorReason?: string;
+}
+
+/** A success response with every attribute of the version. */
+export function respond(physicalResourceId: string, desired: DesiredVersion, state: VersionState): HandlerResponse {
+  return {
+    PhysicalResourceId: physicalResourceId,
+    Data: {
+      [ATTR_PACKAGE_VERSION_ARN]: state.arn,
+      [ATTR_STATUS]: state.status ?? '',
+      // Bounded so the whole response stays far below CloudFormation's 4 KB.
+      [ATTR_ERROR_REASON]: truncate(state.errorReason ?? '', 1000),
+      [ATTR_PACKAGE_NAME]: desired.packageName,
+      [ATTR_VERSION_NAME]: desired.versionName,
+    },
+  };
+}

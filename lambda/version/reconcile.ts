@@ -1,0 +1,80 @@
+/**
+ * Brings a live version's fields and tags to the template's state.
+ */
+import { CREATION_MARKER_TAG } from '../../src/shared/contract';
+import { tagResource, untagResource, updatePackageVersion } from '../aws/iot';
+import { log } from '../log';
+import { DesiredVersion } from '../properties';
+
+export interface LiveVersion {
+  readonly status?: string;
+  readonly description?: string;
+  readonly attributes?: Record<string, string>;
+}
+
+/**
+ * Brings description and attributes to the desired state, comparing with what IoT holds.
+ *
+ * @param previousDescription the description in the previous template, if any
+ */
+export async function applyFields(desired: DesiredVersion, live: LiveVersion, previousDescription: string | undefined): Promise<void> {
+  const { packageName, versionName } = desired;
+  const changed: string[] = [];
+  let description: string | undefined;
+  let attributes: Record<string, string> | undefined;
+
+  if (desired.description !== undefined && desired.description !== live.description) {
+    description = desired.description;
+    changed.push('Description');
+  } else if (desired.description === undefined && live.description !== undefined && previousDescription !== undefined) {
+    // IoT rejects an empty description and has no way to clear one.
+    log('Description was removed from the template, but IoT cannot clear a description: the current one is kept', {
+      version: `${packageName}/${versionName}`,
+    });
+  }
+
+  if (!sameMap(desired.attributes, live.attributes ?? {})) {
+    if (live.status !== undefined && live.status !== 'DRAFT') {
+      throw new Error(
+        `Cannot change Attributes of package version '${packageName}/${versionName}': it is ${live.status}, and IoT allows ` +
+        'attribute changes only while a version is DRAFT. Publish the new attributes as a new version: change versionName ' +
+        '(CloudFormation then replaces this version).',
+      );
+    }
+    attributes = desired.attributes;
+    changed.push('Attributes');
+  }
+
+  if (changed.length > 0) {
+    await updatePackageVersion({ packageName, versionName, description, attributes }, changed);
+    log('version updated', { version: `${packageName}/${versionName}`, changed });
+  }
+}
+
+/**
+ * Applies the difference between `previous` and `desired` tags: tags set
+ * outside the stack are left alone, and the creation marker is never removed.
+ */
+export async function applyTags(arn: string, desired: Record<string, string>, previous: Record<string, string>): Promise<void> {
+  const toSet: Record<string, string> = {};
+  for (const [key, value] of Object.entries(desired)) {
+    if (previous[key] !== value) {
+      toSet[key] = value;
+    }
+  }
+  const toRemove = Object.keys(previous).filter((key) => !(key in desired) && key !== CREATION_MARKER_TAG);
+  if (Object.keys(toSet).length > 0) {
+    await tagResource(arn, toSet);
+  }
+  if (toRemove.length > 0) {
+    await untagResource(arn, toRemove);
+  }
+  if (Object.keys(toSet).length > 0 || toRemove.length > 0) {
+    log('tags updated', { arn, set: Object.keys(toSet), removed: toRemove });
+  }
+}
+
+function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
+}
