@@ -37,7 +37,7 @@ function duplicateWarnings(stack: Stack): string[] {
 }
 
 describe('a package version declared twice', () => {
-  test.failing('in one stack fails at synth, once, naming both constructs and what to do', () => {
+  test('in one stack fails at synth, once, naming both constructs and what to do', () => {
     const app = new App();
     const stack = stackIn(app, 'Stack');
     version(stack, 'First');
@@ -52,7 +52,7 @@ describe('a package version declared twice', () => {
     expect(errors[0]).toMatch(/another versionName, or remove one/);
   });
 
-  test.failing('in two stacks of one app in the same account and region fails at synth', () => {
+  test('in two stacks of one app in the same account and region fails at synth', () => {
     const app = new App();
     version(stackIn(app, 'One'), 'V');
     version(stackIn(app, 'Two'), 'V');
@@ -63,7 +63,7 @@ describe('a package version declared twice', () => {
     expect(errors[0]).toContain('Two/V');
   });
 
-  test.failing('in one environment-agnostic stack fails at synth: one stack deploys to one account and region', () => {
+  test('in one environment-agnostic stack fails at synth: one stack deploys to one account and region', () => {
     const app = new App();
     const stack = stackIn(app, 'Agnostic', {});
     version(stack, 'First');
@@ -72,7 +72,7 @@ describe('a package version declared twice', () => {
     expect(duplicateErrors(synthError(app))).toHaveLength(1);
   });
 
-  test.failing('in an environment-agnostic stack and its nested stack fails at synth', () => {
+  test('in an environment-agnostic stack and its nested stack fails at synth', () => {
     const app = new App();
     const parent = stackIn(app, 'Parent', {});
     version(parent, 'V');
@@ -84,7 +84,7 @@ describe('a package version declared twice', () => {
     expect(errors[0]).toContain('Parent/Nested/V');
   });
 
-  test.failing('through the same package reference fails at synth', () => {
+  test('through the same package reference fails at synth', () => {
     const app = new App();
     const stack = stackIn(app, 'Stack');
     const pkg = new iot.CfnSoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
@@ -98,7 +98,7 @@ describe('a package version declared twice', () => {
     expect(errors[0]).toContain('Stack/Firmware');
   });
 
-  test.failing('through a reference to a package in another stack of the same environment fails at synth', () => {
+  test('through a reference to a package in another stack of the same environment fails at synth', () => {
     const app = new App();
     const packages = stackIn(app, 'Packages');
     const pkg = new iot.CfnSoftwarePackage(packages, 'Firmware', { packageName: 'firmware' });
@@ -111,7 +111,7 @@ describe('a package version declared twice', () => {
     expect(errors[0]).toContain('Versions/V');
   });
 
-  test.failing('three times names each later declaration once', () => {
+  test('three times names each later declaration once', () => {
     const app = new App();
     const stack = stackIn(app, 'Stack');
     version(stack, 'A');
@@ -126,7 +126,7 @@ describe('a package version declared twice', () => {
 });
 
 describe('environments that cannot be compared', () => {
-  test.failing('two environment-agnostic stacks get a warning, and the app synthesizes', () => {
+  test('two environment-agnostic stacks get a warning, and the app synthesizes', () => {
     const app = new App();
     version(stackIn(app, 'One', {}), 'V');
     const two = stackIn(app, 'Two', {});
@@ -140,7 +140,7 @@ describe('environments that cannot be compared', () => {
     expect(warnings[0]).toMatch(/another versionName, or remove one/);
   });
 
-  test.failing('an environment-agnostic stack and one with an environment get a warning', () => {
+  test('an environment-agnostic stack and one with an environment get a warning', () => {
     const app = new App();
     version(stackIn(app, 'Agnostic', {}), 'V');
     const concrete = stackIn(app, 'Concrete');
@@ -150,7 +150,7 @@ describe('environments that cannot be compared', () => {
     expect(duplicateWarnings(concrete)).toHaveLength(1);
   });
 
-  test.failing('a stack with only a region and one in that region get a warning', () => {
+  test('a stack with only a region and one in that region get a warning', () => {
     const app = new App();
     version(stackIn(app, 'RegionOnly', { region: REGION }), 'V');
     const concrete = stackIn(app, 'Concrete');
@@ -160,14 +160,15 @@ describe('environments that cannot be compared', () => {
     expect(duplicateWarnings(concrete)).toHaveLength(1);
   });
 
-  test.failing('the warning can be acknowledged by its id', () => {
+  test('the warning can be acknowledged by its id on the stack', () => {
     const app = new App();
     version(stackIn(app, 'One', {}), 'V');
     const two = stackIn(app, 'Two', {});
-    const v = version(two, 'V');
+    version(two, 'V');
     expect(duplicateWarnings(two)).toHaveLength(1);
 
-    CoreAnnotations.of(v).acknowledgeWarning(WARNING_ID, 'deployed to different accounts');
+    // aws-cdk-lib matches acknowledgements on a scope's ancestors, not the scope itself.
+    CoreAnnotations.of(two).acknowledgeWarning(WARNING_ID, 'deployed to different accounts');
     expect(duplicateWarnings(two)).toHaveLength(0);
   });
 });
