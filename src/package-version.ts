@@ -16,6 +16,7 @@ import {
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { registerForDuplicateCheck } from './private/duplicate-versions';
 import { PackageVersionProvider } from './private/provider';
 import {
   ATTR_ERROR_REASON,
@@ -346,6 +347,8 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
       throw new Error(formatIssues(`PackageVersion '${this.node.path}'`, issues));
     }
     checkRemovalPolicy(this, props.removalPolicy);
+    // The same version declared twice in one account and region fails at synth.
+    registerForDuplicateCheck(this, props.packageName, props.versionName);
 
     this.cdkTagManager = new TagManager(TagType.MAP, RESOURCE_TYPE, props.tags);
     // CloudFormation does not pass a stack's tags on to custom resources, so

@@ -201,15 +201,32 @@ function packageIdentity(scope: Construct, packageName: string): { key: string; 
   if (!Token.isUnresolved(packageName)) {
     return { key: packageName, id: `PackagePolicy-${packageName}`, resolvesNow: true };
   }
-  const fragments = Tokenization.reverseString(packageName);
-  const token = fragments.length === 1 ? fragments.firstToken : undefined;
-  const reference = token !== undefined && Reference.isReference(token);
-  const key = reference ? `${token.target.node.path}#${token.displayName}` : packageName;
+  const reference = soleReference(packageName);
+  const key = reference ? referenceKey(reference) : packageName;
   return {
     key,
     id: `PackagePolicy-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`,
-    resolvesNow: reference && Stack.of(token.target) === Stack.of(scope),
+    resolvesNow: reference !== undefined && Stack.of(reference.target) === Stack.of(scope),
   };
+}
+
+/**
+ * The reference that an unresolved string consists of, and nothing else
+ * (e.g. `cfnSoftwarePackage.ref`), or undefined.
+ */
+export function soleReference(value: string): Reference | undefined {
+  const fragments = Tokenization.reverseString(value);
+  const token = fragments.length === 1 ? fragments.firstToken : undefined;
+  return token !== undefined && Reference.isReference(token) ? token : undefined;
+}
+
+/**
+ * Identifies a reference by the referenced construct's path and attribute,
+ * which is unique in the app even when resources in different stacks share
+ * an id.
+ */
+export function referenceKey(reference: Reference): string {
+  return `${reference.target.node.path}#${reference.displayName}`;
 }
 
 /**
