@@ -2,19 +2,38 @@
  * Turns the custom resource's properties, as CloudFormation delivers them,
  * into the desired state of a package version, and validates it with the
  * same rules the construct applies at synth time.
+ *
+ * CloudFormation turns scalars into strings, but a raw template or an escape
+ * hatch can still deliver objects, arrays and nulls. Types are checked before
+ * anything is turned into a string, so an object never becomes
+ * "[object Object]" and `['a']` never becomes 'a'. Numbers and booleans are
+ * taken in their string form, as CloudFormation itself would deliver them.
+ *
+ * Maps are built without a prototype, so a `__proto__` key (an own key once
+ * JSON.parse has read it) is kept like any other key instead of vanishing
+ * into the prototype setter.
  */
 import { MAX_VALIDATION_MESSAGE, truncate } from './errors';
-import { PackageVersionResourceProperties, TagEntry } from '../src/shared/contract';
-import { formatIssues, validatePackageVersion, ValidationIssue } from '../src/shared/validation';
+import { Field, formatIssues, validatePackageVersion, ValidationIssue } from '../src/shared/validation';
 
 /** The desired state of a package version. */
 export interface DesiredVersion {
   readonly packageName: string;
   readonly versionName: string;
   readonly description?: string;
+  /** A map without a prototype: every key, `__proto__` included, is an own key. */
   readonly attributes: Record<string, string>;
+  /** A map without a prototype: every key, `__proto__` included, is an own key. */
   readonly tags: Record<string, string>;
 }
+
+/** Longest package or version name shown whole in the first line of a message. */
+const SUBJECT_NAME_MAX = 150;
+
+/** Longest key shown whole in a message, as in the shared validation messages. */
+const KEY_SHOWN_MAX = 80;
+
+const FIELD_ORDER: readonly Field[] = ['packageName', 'versionName', 'description', 'attributes', 'tags'];
 
 /**
  * Reads and validates the properties of a Create or Update request.
@@ -22,68 +41,209 @@ export interface DesiredVersion {
  * @throws Error naming every invalid property, before any IoT call is made
  */
 export function readDesiredVersion(raw: unknown): DesiredVersion {
-  const desired = readLenient(raw);
-  const missing: ValidationIssue[] = [];
-  if (!desired.packageName) {
-    missing.push({ field: 'packageName', message: 'is missing; PackageName is required' });
-  }
-  if (!desired.versionName) {
-    missing.push({ field: 'versionName', message: 'is missing; VersionName is required' });
-  }
-  // A missing name is reported once, not again as "0 characters".
-  const issues = [...missing, ...validatePackageVersion({
-    ...desired,
-    packageName: desired.packageName || undefined,
-    versionName: desired.versionName || undefined,
-  })];
+  const props = asRecord(raw);
+  const issues: ValidationIssue[] = [];
+  // Each reader reports the wrong types of its property and returns only
+  // what it could read, so the rules below see strings only.
+  const packageName = readName(own(props, 'PackageName'), 'packageName', 'PackageName', issues);
+  const versionName = readName(own(props, 'VersionName'), 'versionName', 'VersionName', issues);
+  const description = readDescription(own(props, 'Description'), issues);
+  const attributes = readAttributes(own(props, 'Attributes'), issues);
+  const tags = readTags(own(props, 'Tags'), issues);
+  issues.push(...validatePackageVersion({ packageName, versionName, description, attributes, tags }));
+
   if (issues.length > 0) {
-    throw new Error(truncate(formatIssues(`Package version '${desired.packageName}/${desired.versionName}'`, issues), MAX_VALIDATION_MESSAGE));
+    // Stable: a property's type problems come before its rule violations.
+    const sorted = [...issues].sort((a, b) => FIELD_ORDER.indexOf(a.field) - FIELD_ORDER.indexOf(b.field));
+    const subject = `Package version '${shown(packageName)}/${shown(versionName)}'`;
+    throw new Error(truncate(formatIssues(subject, sorted), MAX_VALIDATION_MESSAGE));
   }
-  return desired;
+  return { packageName: packageName!, versionName: versionName!, description, attributes, tags };
 }
 
 /**
  * Reads properties without validating them: for `OldResourceProperties`,
- * which may have been written by an older release of this library.
+ * which may have been written by an older release of this library, or be
+ * the rejected properties of a failed update that is now rolled back.
+ *
+ * Never throws. Whatever is not a string, number or boolean is skipped (a
+ * null attribute or tag value reads as ''); tags may be a list of entries or
+ * a map.
  */
 export function readLenient(raw: unknown): DesiredVersion {
-  const props = (raw ?? {}) as Partial<PackageVersionResourceProperties>;
+  const props = asRecord(raw);
+  const tags = own(props, 'Tags');
   return {
-    packageName: asString(props.PackageName) ?? '',
-    versionName: asString(props.VersionName) ?? '',
-    description: asString(props.Description),
-    attributes: asStringMap(props.Attributes),
-    tags: tagsToMap(props.Tags),
+    packageName: scalarString(own(props, 'PackageName')) ?? '',
+    versionName: scalarString(own(props, 'VersionName')) ?? '',
+    description: scalarString(own(props, 'Description')),
+    attributes: lenientMap(own(props, 'Attributes')),
+    tags: Array.isArray(tags) ? lenientTagList(tags) : lenientMap(tags),
   };
 }
 
-function asString(value: unknown): string | undefined {
+/**
+ * What a JSON value is, for messages and logs: never the value itself.
+ *
+ * @returns e.g. 'an object', 'null', 'a string'; 'missing' for undefined
+ */
+export function describeType(value: unknown): string {
+  if (value === undefined) {
+    return 'missing';
+  }
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'an array';
+  }
+  const type = typeof value;
+  return type === 'object' ? 'an object' : `a ${type}`;
+}
+
+/** The string form of a string, number or boolean; undefined for anything else. */
+export function scalarString(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+      return String(value);
+    default:
+      return undefined;
+  }
+}
+
+function readName(value: unknown, field: Field, property: string, issues: ValidationIssue[]): string | undefined {
+  if (value === undefined || value === null || value === '') {
+    issues.push({ field, message: `is missing; ${property} is required` });
+    return undefined;
+  }
+  const name = scalarString(value);
+  if (name === undefined) {
+    issues.push({ field, message: `is ${describeType(value)}; ${property} must be a string` });
+  }
+  return name;
+}
+
+// The description is sensitive: only its type is named.
+function readDescription(value: unknown, issues: ValidationIssue[]): string | undefined {
   if (value === undefined || value === null) {
     return undefined;
   }
-  return typeof value === 'string' ? value : String(value);
+  const description = scalarString(value);
+  if (description === undefined) {
+    issues.push({ field: 'description', message: `is ${describeType(value)}; Description must be a string` });
+  }
+  return description;
 }
 
-function asStringMap(value: unknown): Record<string, string> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    return {};
+// Attribute values are sensitive: keys and types are named, values never.
+function readAttributes(value: unknown, issues: ValidationIssue[]): Record<string, string> {
+  const out = newMap();
+  if (value === undefined || value === null) {
+    return out;
   }
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = asString(v) ?? '';
+  if (!isMap(value)) {
+    issues.push({ field: 'attributes', message: `is ${describeType(value)}; Attributes must be a map of keys to string values` });
+    return out;
   }
-  return out;
-}
-
-function tagsToMap(value: unknown): Record<string, string> {
-  if (!Array.isArray(value)) {
-    return asStringMap(value);
-  }
-  const out: Record<string, string> = {};
-  for (const entry of value as Partial<TagEntry>[]) {
-    if (entry && entry.Key !== undefined) {
-      out[String(entry.Key)] = asString(entry.Value) ?? '';
+  for (const key of Object.keys(value)) {
+    const v = scalarString(value[key]);
+    if (v === undefined) {
+      issues.push({ field: 'attributes', message: `value of ${quoteKey(key)} is ${describeType(value[key])}; values must be strings` });
+    } else {
+      out[key] = v;
     }
   }
   return out;
+}
+
+function readTags(value: unknown, issues: ValidationIssue[]): Record<string, string> {
+  const out = newMap();
+  if (value === undefined || value === null) {
+    return out;
+  }
+  if (!Array.isArray(value)) {
+    // The construct and the native resource both use the list form.
+    issues.push({ field: 'tags', message: `is ${describeType(value)}; Tags must be a list of {"Key": ..., "Value": ...} entries` });
+    return out;
+  }
+  for (let i = 0; i < value.length; i++) {
+    const entry: unknown = value[i];
+    if (!isMap(entry)) {
+      issues.push({ field: 'tags', message: `Tags[${i}] is ${describeType(entry)}; each tag must be an object with a string Key and Value` });
+      continue;
+    }
+    const rawKey = own(entry, 'Key');
+    const rawValue = own(entry, 'Value');
+    const key = scalarString(rawKey);
+    const v = scalarString(rawValue);
+    if (key === undefined) {
+      issues.push({ field: 'tags', message: `Tags[${i}].Key is ${describeType(rawKey)}; tag keys must be strings` });
+    }
+    if (v === undefined) {
+      issues.push({ field: 'tags', message: `Tags[${i}].Value is ${describeType(rawValue)}; tag values must be strings ("" for an empty value)` });
+    }
+    if (key !== undefined && v !== undefined) {
+      out[key] = v;
+    }
+  }
+  return out;
+}
+
+function lenientMap(value: unknown): Record<string, string> {
+  const out = newMap();
+  if (!isMap(value)) {
+    return out;
+  }
+  for (const key of Object.keys(value)) {
+    const v = value[key] === null ? '' : scalarString(value[key]);
+    if (v !== undefined) {
+      out[key] = v;
+    }
+  }
+  return out;
+}
+
+function lenientTagList(entries: readonly unknown[]): Record<string, string> {
+  const out = newMap();
+  for (const entry of entries) {
+    if (!isMap(entry)) {
+      continue;
+    }
+    const key = scalarString(own(entry, 'Key'));
+    const rawValue = own(entry, 'Value');
+    const v = rawValue === undefined || rawValue === null ? '' : scalarString(rawValue);
+    if (key !== undefined && v !== undefined) {
+      out[key] = v;
+    }
+  }
+  return out;
+}
+
+/** A map with no prototype: assigning `__proto__` makes an own key, like any other. */
+function newMap(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function asRecord(raw: unknown): Record<string, unknown> {
+  return isMap(raw) ? raw : {};
+}
+
+/** An own property only: nothing inherited, should a prototype ever be polluted. */
+function own(obj: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
+function quoteKey(key: string): string {
+  return JSON.stringify(key.length > KEY_SHOWN_MAX ? `${key.slice(0, KEY_SHOWN_MAX - 3)}...` : key);
+}
+
+function shown(name: string | undefined): string {
+  return truncate(name ?? '', SUBJECT_NAME_MAX);
 }

@@ -1508,8 +1508,9 @@ describe('logging', () => {
     expect(output).toContain(PKG);
     expect(output).toContain(VER);
     expect(output).toContain('firmware/1.0.0');
-    // Keys are logged, values are not.
-    expect(output).toContain('signer');
+    // Attributes are counted: neither keys (IoT marks the whole map sensitive) nor values are logged.
+    expect(output).toContain('"attributeCount":2');
+    expect(output).not.toContain('signer');
     expect(output).toContain('(redacted)');
     // One JSON line per log call.
     for (const [line] of logSpy.mock.calls) {

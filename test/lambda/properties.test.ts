@@ -131,10 +131,6 @@ describe('readDesiredVersion', () => {
       .toThrow(/is reserved by cdk-iot-package-catalog/);
   });
 
-  test('an attribute value null (delivered as empty) is rejected', () => {
-    expect(() => readDesiredVersion({ PackageName: 'firmware', VersionName: '1.0.0', Attributes: { k: null } })).toThrow(/value of "k" is empty/);
-  });
-
   describe('message length', () => {
     /** `count` attribute keys with a '.', each one an issue of its own. */
     function badKeys(count: number): Record<string, string> {
