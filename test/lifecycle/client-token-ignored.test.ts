@@ -4,41 +4,27 @@
  * ConflictException: the handler must still treat its own retried create as
  * success, and still refuse versions it did not create.
  */
-import { CreatePackageCommand } from '@aws-sdk/client-iot';
-import { CloudFormationSimulator } from './cloudformation-simulator';
-import { MotoServer, motoIotClient, startMotoServer } from '../moto/moto-server';
+import { useLifecycle } from './harness';
 
-let moto: MotoServer;
-let cfn: CloudFormationSimulator;
-
-beforeAll(async () => {
-  moto = await startMotoServer({ ignoreClientToken: true });
-  cfn = await CloudFormationSimulator.start({ iotEndpoint: moto.endpoint });
-  const iot = motoIotClient(moto.endpoint);
-  await iot.send(new CreatePackageCommand({ packageName: 'firmware' }));
-});
-
-afterAll(async () => {
-  await cfn?.stop();
-  await moto?.stop();
-});
+const env = useLifecycle({ moto: { ignoreClientToken: true } });
 
 const props = { PackageName: 'firmware', VersionName: '2.0.0', Tags: [{ Key: 'team', Value: 'edge' }] };
 
 test('a retried create recognises its own version by the creation marker', async () => {
   const requestId = '7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-  const first = await cfn.create('V', props, requestId);
-  const retry = await cfn.create('V', props, requestId);
+  const first = await env.cfn.create('V', props, requestId);
+  const retry = await env.cfn.create('V', props, requestId);
 
   expect(first.Status).toBe('SUCCESS');
   expect(retry.Status).toBe('SUCCESS');
   expect(retry.PhysicalResourceId).toBe(first.PhysicalResourceId);
-  const creates = (await moto.requests()).filter((r) => r.operation === 'CreatePackageVersion');
+  const creates = (await env.moto.requests()).filter((r) => r.operation === 'CreatePackageVersion');
   expect(creates.map((c) => c.errorType)).toEqual([null, 'ConflictException']);
 });
 
 test('a create from another request is still refused', async () => {
-  const other = await cfn.create('Other', props);
+  await env.cfn.create('V', props);
+  const other = await env.cfn.create('Other', props);
 
   expect(other.Status).toBe('FAILED');
   expect(other.Reason).toContain('already exists and was not created by this CloudFormation resource');

@@ -5,14 +5,19 @@
  * (custom-resources/lib/provider-framework/runtime), which in turn invokes
  * the real bundled handler asset (assets/package-version-handler) in-process
  * against moto's server. Only the framework's two outbound calls are pointed
- * elsewhere: `invokeFunction` at the handler, as Lambda would run it, and
- * `httpRequest` at a loopback server that receives the responses
- * CloudFormation would receive on its pre-signed ResponseURL.
+ * elsewhere: `invokeFunction` at the handler, as Lambda would run it (with a
+ * context whose remaining time really runs down), and `httpRequest` at a
+ * loopback server that receives the responses CloudFormation would receive
+ * on its pre-signed ResponseURL.
+ *
+ * The stack is a real one in moto's CloudFormation: before each request the
+ * simulator sets the status CloudFormation would have while sending it (or
+ * the one a test asks for), and the handler reads it with DescribeStacks.
  */
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import * as path from 'path';
-import { MOTO_CREDENTIALS } from '../moto/moto-server';
+import { MOTO_CREDENTIALS, MotoServer } from '../moto/moto-server';
 
 // The runtime's outbound module imports these clients at load time; they are
 // present in Lambda's Node.js runtime, not here, and never used once the
@@ -23,7 +28,8 @@ jest.mock('@aws-sdk/client-sfn', () => ({}), { virtual: true });
 const RUNTIME_DIR = path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')), 'custom-resources', 'lib', 'provider-framework', 'runtime');
 const HANDLER_ASSET = path.resolve(__dirname, '..', '..', 'assets', 'package-version-handler', 'index.js');
 
-export const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/LifecycleStack/5b9e7c40-0000-4000-8000-000000000000';
+/** The stack every request comes from, unless a simulator is given another name. */
+export const STACK_NAME = 'LifecycleStack';
 export const RESOURCE_TYPE = 'Custom::IotPackageVersion';
 /** A value that must never appear in any log. */
 export const RESPONSE_URL_SECRET = 'X-Amz-Signature=do-not-log-0123456789abcdef';
@@ -36,6 +42,8 @@ export interface CfnResponse {
   readonly RequestId: string;
   readonly LogicalResourceId: string;
   readonly Data?: Record<string, string>;
+  /** Size of the response body in bytes: CloudFormation accepts at most 4,096. */
+  readonly bodyBytes: number;
 }
 
 type Properties = Record<string, unknown>;
@@ -45,9 +53,33 @@ interface Framework {
 }
 
 export interface SimulatorOptions {
-  /** moto's endpoint, e.g. http://127.0.0.1:5000 */
-  readonly iotEndpoint: string;
+  /** The moto server that plays IoT and CloudFormation. */
+  readonly moto: MotoServer;
+  /** The stack's name. @default STACK_NAME */
+  readonly stackName?: string;
+  /** Remaining time the Lambda context reports when the handler starts. @default 5 minutes, the handler's timeout */
+  readonly remainingTimeMs?: number;
+  /** The framework's view of the handler's function name (in its log-group line). @default 'package-version-handler' */
+  readonly functionName?: string;
 }
+
+/** How one request is sent. */
+export interface SendOptions {
+  /**
+   * The stack status while CloudFormation sends the request; `null` leaves
+   * it as it is. @default CREATE_IN_PROGRESS for Create, UPDATE_IN_PROGRESS
+   * for Update, DELETE_IN_PROGRESS for Delete
+   */
+  readonly stackStatus?: string | null;
+  /** Remaining time the Lambda context reports. @default the simulator's */
+  readonly remainingTimeMs?: number;
+}
+
+const DEFAULT_STATUS: Record<string, string> = {
+  Create: 'CREATE_IN_PROGRESS',
+  Update: 'UPDATE_IN_PROGRESS',
+  Delete: 'DELETE_IN_PROGRESS',
+};
 
 export class CloudFormationSimulator {
   /** Starts the response receiver and loads the framework and the handler. */
@@ -60,10 +92,15 @@ export class CloudFormationSimulator {
 
   /** Every line the handler and the framework logged. */
   public readonly logs: string[] = [];
+  /** The stack's id (moto's, so it changes when moto is reset). */
+  public stackId = '';
+  /** The stack's name. */
+  public readonly stackName: string;
   /** Number of times the handler was invoked. */
   public invocations = 0;
 
   private readonly server: http.Server;
+  private readonly remainingTimeMs = new Map<string, number>();
   private readonly responses = new Map<string, CfnResponse>();
   private port = 0;
   private framework!: Framework;
@@ -71,11 +108,12 @@ export class CloudFormationSimulator {
   private readonly savedLog = console.log;
 
   private constructor(private readonly options: SimulatorOptions) {
+    this.stackName = options.stackName ?? STACK_NAME;
     this.server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (chunk) => { body += chunk; });
       req.on('end', () => {
-        const response = JSON.parse(body) as CfnResponse;
+        const response = { ...JSON.parse(body), bodyBytes: Buffer.byteLength(body, 'utf8') } as CfnResponse;
         this.responses.set(response.RequestId, response);
         res.writeHead(200);
         res.end();
@@ -84,12 +122,13 @@ export class CloudFormationSimulator {
   }
 
   /** Sends a Create and returns CloudFormation's view of the result. */
-  public create(logicalId: string, properties: Properties, requestId = randomUUID()): Promise<CfnResponse> {
-    return this.send({ RequestType: 'Create', RequestId: requestId, LogicalResourceId: logicalId, ResourceProperties: properties });
+  public create(logicalId: string, properties: Properties, requestId = randomUUID(), options: SendOptions = {}): Promise<CfnResponse> {
+    return this.send({ RequestType: 'Create', RequestId: requestId, LogicalResourceId: logicalId, ResourceProperties: properties }, options);
   }
 
   /** Sends an Update (CloudFormation's in-place update or replacement). */
-  public update(logicalId: string, physicalResourceId: string, properties: Properties, oldProperties: Properties): Promise<CfnResponse> {
+  public update(logicalId: string, physicalResourceId: string, properties: Properties, oldProperties: Properties,
+    options: SendOptions = {}): Promise<CfnResponse> {
     return this.send({
       RequestType: 'Update',
       RequestId: randomUUID(),
@@ -97,34 +136,45 @@ export class CloudFormationSimulator {
       PhysicalResourceId: physicalResourceId,
       ResourceProperties: properties,
       OldResourceProperties: oldProperties,
-    });
+    }, options);
   }
 
   /** Sends a Delete. */
-  public delete(logicalId: string, physicalResourceId: string, properties: Properties): Promise<CfnResponse> {
+  public delete(logicalId: string, physicalResourceId: string, properties: Properties, options: SendOptions = {}): Promise<CfnResponse> {
     return this.send({
       RequestType: 'Delete',
       RequestId: randomUUID(),
       LogicalResourceId: logicalId,
       PhysicalResourceId: physicalResourceId,
       ResourceProperties: properties,
-    });
+    }, options);
+  }
+
+  /** Sets the stack's status (creating the stack in moto if needed). */
+  public async setStackStatus(status: string): Promise<void> {
+    this.stackId = await this.options.moto.setStackStatus(this.stackName, status);
   }
 
   /** Sends any event through the framework, as CloudFormation would. */
-  public async send(partial: Record<string, unknown>): Promise<CfnResponse> {
+  public async send(partial: Record<string, unknown>, options: SendOptions = {}): Promise<CfnResponse> {
     const requestId = partial.RequestId as string;
+    const status = options.stackStatus === undefined ? DEFAULT_STATUS[partial.RequestType as string] : options.stackStatus;
+    if (status) {
+      await this.setStackStatus(status);
+    }
+    const remainingMs = options.remainingTimeMs ?? this.options.remainingTimeMs ?? 5 * 60_000;
     const properties = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:framework-onEvent', ...(partial.ResourceProperties as Properties) };
     const event = {
       ServiceToken: properties.ServiceToken,
       ResponseURL: `http://127.0.0.1:${this.port}/cfn-response/${requestId}?${RESPONSE_URL_SECRET}`,
-      StackId: STACK_ID,
+      StackId: this.stackId,
       ResourceType: RESOURCE_TYPE,
       ...partial,
       ResourceProperties: stringifyScalars(properties),
       ...(partial.OldResourceProperties ? { OldResourceProperties: stringifyScalars(partial.OldResourceProperties as Properties) } : {}),
     };
     this.responses.delete(requestId);
+    this.remainingTimeMs.set(requestId, remainingMs);
     await this.framework.onEvent(event);
     const response = this.responses.get(requestId);
     if (!response) {
@@ -153,13 +203,14 @@ export class CloudFormationSimulator {
 
   private load(): void {
     this.setEnv({
-      AWS_ENDPOINT_URL_IOT: this.options.iotEndpoint,
+      AWS_ENDPOINT_URL_IOT: this.options.moto.endpoint,
+      AWS_ENDPOINT_URL_CLOUDFORMATION: this.options.moto.endpoint,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
       AWS_SESSION_TOKEN: undefined,
       AWS_PROFILE: undefined,
-      USER_ON_EVENT_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:package-version-handler',
+      USER_ON_EVENT_FUNCTION_ARN: `arn:aws:lambda:us-east-1:123456789012:function:${this.options.functionName ?? 'package-version-handler'}`,
     });
     // Keep what is logged, for the redaction tests, and keep test output quiet.
     console.log = (...args: unknown[]) => {
@@ -167,7 +218,7 @@ export class CloudFormationSimulator {
     };
 
     let outbound: Record<string, unknown> = {};
-    let handler!: (event: unknown) => Promise<unknown>;
+    let handler!: (event: unknown, context: unknown) => Promise<unknown>;
     // Fresh module instances for each simulator, loaded by path at run time.
     /* eslint-disable @typescript-eslint/no-require-imports */
     jest.isolateModules(() => {
@@ -179,8 +230,12 @@ export class CloudFormationSimulator {
 
     outbound.invokeFunction = async (req: { FunctionName: string; Payload: string }) => {
       this.invocations++;
+      const event = JSON.parse(req.Payload);
+      // As Lambda's: the time left until the function's timeout.
+      const deadline = Date.now() + (this.remainingTimeMs.get(event.RequestId) ?? 5 * 60_000);
+      const context = { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
       try {
-        const result = await handler(JSON.parse(req.Payload));
+        const result = await handler(event, context);
         return { StatusCode: 200, Payload: Buffer.from(JSON.stringify(result ?? null)) };
       } catch (e) {
         const err = e as Error;

@@ -1,0 +1,88 @@
+/**
+ * What every lifecycle suite sets up: a moto server (IoT and CloudFormation),
+ * the CloudFormation simulator, and an IoT client for the test's own checks;
+ * moto is reset before each test and the test's package created.
+ */
+import {
+  CreatePackageCommand,
+  GetPackageVersionCommand,
+  GetPackageVersionCommandOutput,
+  IoTClient,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-iot';
+import { CloudFormationSimulator, SimulatorOptions } from './cloudformation-simulator';
+import { callerOf, markerValue } from '../../lambda/ownership';
+import { MotoServer, motoIotClient, startMotoServer, StartMotoServerOptions } from '../moto/moto-server';
+
+/** The package every lifecycle test starts with. */
+export const PACKAGE = 'firmware';
+
+export interface LifecycleOptions {
+  readonly moto?: StartMotoServerOptions;
+  readonly simulator?: Omit<SimulatorOptions, 'moto'>;
+}
+
+/** The running stand-ins; set in beforeAll. */
+export interface Lifecycle {
+  moto: MotoServer;
+  cfn: CloudFormationSimulator;
+  iot: IoTClient;
+  /** GetPackageVersion in the test package. */
+  getVersion(versionName: string, packageName?: string): Promise<GetPackageVersionCommandOutput>;
+  versionExists(versionName: string, packageName?: string): Promise<boolean>;
+  /** All tags of a resource. */
+  tagsOf(arn: string): Promise<Record<string, string>>;
+  /** The creation marker the handler writes for a resource's create request in the simulator's stack. */
+  marker(logicalId: string, requestId: string): string;
+}
+
+/** Registers beforeAll/afterAll/beforeEach for a lifecycle suite. */
+export function useLifecycle(options: LifecycleOptions = {}): Lifecycle {
+  const env = {} as Lifecycle;
+
+  beforeAll(async () => {
+    env.moto = await startMotoServer(options.moto);
+    env.cfn = await CloudFormationSimulator.start({ ...options.simulator, moto: env.moto });
+    env.iot = motoIotClient(env.moto.endpoint);
+  });
+
+  afterAll(async () => {
+    await env.cfn?.stop();
+    await env.moto?.stop();
+  });
+
+  beforeEach(async () => {
+    await env.moto.reset();
+    await env.iot.send(new CreatePackageCommand({ packageName: PACKAGE }));
+  });
+
+  env.getVersion = (versionName, packageName = PACKAGE) =>
+    env.iot.send(new GetPackageVersionCommand({ packageName, versionName }));
+
+  env.versionExists = async (versionName, packageName = PACKAGE) => {
+    try {
+      await env.getVersion(versionName, packageName);
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'ResourceNotFoundException') {
+        return false;
+      }
+      throw e;
+    }
+  };
+
+  env.tagsOf = async (arn) => {
+    const out = await env.iot.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+    return Object.fromEntries((out.tags ?? []).map((t) => [t.Key!, t.Value ?? '']));
+  };
+
+  env.marker = (logicalId, requestId) =>
+    markerValue(callerOf({ StackId: env.cfn.stackId, LogicalResourceId: logicalId, RequestId: requestId }));
+
+  return env;
+}
+
+/** The version ARN moto gives a version of the test package. */
+export function arnOf(versionName: string, packageName = PACKAGE): string {
+  return `arn:aws:iot:us-east-1:123456789012:package/${packageName}/version/${versionName}`;
+}
