@@ -13,7 +13,9 @@ from a user's request. moto implements DescribeStacks; this module
   "account": "123456789012", "region": "us-east-1"}``: creates the stack in
   moto's own CloudFormation backend if it does not exist (an empty stack with
   one WaitConditionHandle) and sets its status, which DescribeStacks then
-  reports. Answers ``{"stackId": "..."}``.
+  reports. With ``"recreate": true`` an existing stack of that name is
+  deleted first, so the new one gets a new id, as when a stack is deleted
+  and deployed again. Answers ``{"stackId": "..."}``.
 
 moto's own reset removes the stacks with every other CloudFormation state.
 """
@@ -96,15 +98,19 @@ def stack_status_route(request: Any, full_url: str, headers: Any) -> Any:
         status = body["status"]
         account = body.get("account", "123456789012")
         region = body.get("region", "us-east-1")
+        recreate = body.get("recreate", False) is True
         if not isinstance(name, str) or status not in STACK_STATUSES:
             raise ValueError()
     except (ValueError, KeyError, TypeError):
         return catalog.json_response(400, {
-            "error": "expected {stackName, status, account?, region?}; status one of "
+            "error": "expected {stackName, status, account?, region?, recreate?}; status one of "
             + ", ".join(sorted(STACK_STATUSES)),
         })
     backend = cloudformation_backends[account][region]
     stack = next((s for s in backend.stacks.values() if s.name == name), None)
+    if stack is not None and recreate:
+        backend.delete_stack(stack.stack_id)
+        stack = None
     if stack is None:
         stack = backend.create_stack(name=name, template=_EMPTY_TEMPLATE, parameters={})
     stack.status = status

@@ -122,10 +122,12 @@ export interface MotoServer {
   /**
    * Creates the stack in moto's CloudFormation if needed and sets the status
    * DescribeStacks reports for it (us-east-1, account 123456789012).
+   * `recreate` deletes an existing stack of that name first, so the new one
+   * has a new id (a stack deleted and deployed again).
    *
    * @returns the stack's id (its ARN)
    */
-  setStackStatus(stackName: string, status: string): Promise<string>;
+  setStackStatus(stackName: string, status: string, options?: { recreate?: boolean }): Promise<string>;
   /** Kills the server process (by PID) and waits for it to exit. Idempotent. */
   stop(): Promise<void>;
 }
@@ -277,8 +279,8 @@ class RunningMotoServer implements MotoServer {
     await expectOk(this.endpoint, 'DELETE', HOLDS_PATH);
   }
 
-  public async setStackStatus(stackName: string, status: string): Promise<string> {
-    const body = await expectOk(this.endpoint, 'POST', STACK_STATUS_PATH, { stackName, status });
+  public async setStackStatus(stackName: string, status: string, options: { recreate?: boolean } = {}): Promise<string> {
+    const body = await expectOk(this.endpoint, 'POST', STACK_STATUS_PATH, { stackName, status, recreate: options.recreate ?? false });
     return (JSON.parse(body) as { stackId: string }).stackId;
   }
 

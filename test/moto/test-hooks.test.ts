@@ -38,6 +38,16 @@ describe('stack status', () => {
     expect(again.Stacks?.[0].StackStatus).toBe('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
   });
 
+  test('recreate gives a stack of the same name a new id; the old id still describes the deleted stack', async () => {
+    const first = await moto.setStackStatus('Catalog', 'CREATE_COMPLETE');
+    const second = await moto.setStackStatus('Catalog', 'CREATE_IN_PROGRESS', { recreate: true });
+
+    expect(second).not.toBe(first);
+    expect(second).toMatch(/:stack\/Catalog\//);
+    const old = await cfn.send(new DescribeStacksCommand({ StackName: first }));
+    expect(old.Stacks?.[0].StackStatus).toBe('DELETE_COMPLETE');
+  });
+
   test('rejects a status CloudFormation does not have', async () => {
     await expect(moto.setStackStatus('Catalog', 'HALF_DONE')).rejects.toThrow(/HTTP 400/);
   });
