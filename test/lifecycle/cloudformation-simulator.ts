@@ -150,9 +150,13 @@ export class CloudFormationSimulator {
     }, options);
   }
 
-  /** Sets the stack's status (creating the stack in moto if needed). */
-  public async setStackStatus(status: string): Promise<void> {
-    this.stackId = await this.options.moto.setStackStatus(this.stackName, status);
+  /**
+   * Sets the stack's status (creating the stack in moto if needed).
+   * `recreate` deletes the stack first, as when a stack is deleted and
+   * deployed again under the same name: it gets a new id.
+   */
+  public async setStackStatus(status: string, options: { recreate?: boolean } = {}): Promise<void> {
+    this.stackId = await this.options.moto.setStackStatus(this.stackName, status, options);
   }
 
   /** Sends any event through the framework, as CloudFormation would. */

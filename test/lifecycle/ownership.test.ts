@@ -94,7 +94,7 @@ describe('the same resource across a re-created stack', () => {
     // RETAIN kept the version when the first deployment rolled back; the
     // stack was then deleted and is now deployed again under the same name.
     const oldStackId = env.cfn.stackId;
-    await env.moto.setStackStatus(env.cfn.stackName, 'CREATE_IN_PROGRESS', { recreate: true });
+    await env.cfn.setStackStatus('CREATE_IN_PROGRESS', { recreate: true });
 
     const again = await env.cfn.create('Firmware140', { ...props, Description: 'Second deployment' }, undefined, { stackStatus: null });
 

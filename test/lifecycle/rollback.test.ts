@@ -107,7 +107,7 @@ test.failing('a refusal whose stack status cannot be read fails: a rollback is n
   await publish();
   await env.moto.injectFault({ operation: 'DescribeStacks', errorType: 'AccessDenied', message: 'not authorized', count: 20 });
 
-  const res = await env.cfn.update('Firmware140', created.PhysicalResourceId, props, { ...props, Attributes: { channel: 'beta' } },
+  const res = await env.cfn.update('Firmware140', created.PhysicalResourceId, { ...props, Attributes: { channel: 'beta' } }, props,
     { stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' });
 
   expect(res.Status).toBe('FAILED');
