@@ -9,10 +9,15 @@
  *   `destinationPackageVersions`. It changes only when PackageName or
  *   VersionName change (a replacement); CloudFormation then deletes the old
  *   version in its clean-up phase.
- * - Failures are thrown, never returned: the framework reports the message to
- *   CloudFormation.
+ * - Time: one deadline from the Lambda context bounds every call and retry
+ *   (deadline.ts).
+ * - Failures are thrown, never returned, and bounded so that CloudFormation
+ *   accepts them (failure.ts).
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { RemainingTime, withDeadline } from './deadline';
+import { truncate } from './errors';
+import { boundedFailure } from './failure';
 import { describeEvent, log } from './log';
 import { HandlerResponse } from './response';
 import { onCreate } from './version/create';
@@ -22,8 +27,21 @@ import { onUpdate } from './version/update';
 export type { HandlerResponse } from './response';
 
 /** Entry point. */
-export async function handler(event: CloudFormationCustomResourceEvent): Promise<HandlerResponse> {
-  log('CloudFormation request', describeEvent(event));
+export async function handler(event: CloudFormationCustomResourceEvent, context?: RemainingTime): Promise<HandlerResponse> {
+  return withDeadline(context, async () => {
+    try {
+      log('CloudFormation request', describeEvent(event));
+      return await dispatch(event);
+    } catch (e) {
+      const failure = boundedFailure(e, event);
+      log('request failed', { reason: failure.message });
+      throw failure;
+    }
+  });
+}
+
+function dispatch(event: CloudFormationCustomResourceEvent): Promise<HandlerResponse> {
+  const type: string = event.RequestType;
   switch (event.RequestType) {
     case 'Create':
       return onCreate(event);
@@ -31,5 +49,8 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
       return onUpdate(event);
     case 'Delete':
       return onDelete(event);
+    default:
+      // Never echo the event: it holds the pre-signed ResponseURL and sensitive properties.
+      throw new Error(`Unsupported RequestType ${JSON.stringify(truncate(String(type), 40))}; expected Create, Update or Delete`);
   }
 }

@@ -25,6 +25,8 @@ export interface DesiredVersion {
   readonly attributes: Record<string, string>;
   /** A map without a prototype: every key, `__proto__` included, is an own key. */
   readonly tags: Record<string, string>;
+  /** Take over an existing version this resource did not create. */
+  readonly adoptExisting: boolean;
 }
 
 /** Longest package or version name shown whole in the first line of a message. */
@@ -58,7 +60,7 @@ export function readDesiredVersion(raw: unknown): DesiredVersion {
     const subject = `Package version '${shown(packageName)}/${shown(versionName)}'`;
     throw new Error(truncate(formatIssues(subject, sorted), MAX_VALIDATION_MESSAGE));
   }
-  return { packageName: packageName!, versionName: versionName!, description, attributes, tags };
+  return { packageName: packageName!, versionName: versionName!, description, attributes, tags, adoptExisting: readAdoptExisting(props) };
 }
 
 /**
@@ -79,6 +81,7 @@ export function readLenient(raw: unknown): DesiredVersion {
     description: scalarString(own(props, 'Description')),
     attributes: lenientMap(own(props, 'Attributes')),
     tags: Array.isArray(tags) ? lenientTagList(tags) : lenientMap(tags),
+    adoptExisting: readAdoptExisting(props),
   };
 }
 
@@ -246,4 +249,25 @@ function quoteKey(key: string): string {
 
 function shown(name: string | undefined): string {
   return truncate(name ?? '', SUBJECT_NAME_MAX);
+}
+
+/** `AdoptExisting` is 'true' (CloudFormation's form of a boolean) or absent. */
+function readAdoptExisting(props: Record<string, unknown>): boolean {
+  return scalarString(own(props, 'AdoptExisting')) === 'true';
+}
+
+/**
+ * The package and version the properties name, if both are valid names:
+ * how a Delete finds a version whose ARN CloudFormation never learned.
+ */
+export function identityOf(raw: unknown): { packageName: string; versionName: string } | undefined {
+  const props = asRecord(raw);
+  const packageName = own(props, 'PackageName');
+  const versionName = own(props, 'VersionName');
+  if (typeof packageName !== 'string' || typeof versionName !== 'string') {
+    return undefined;
+  }
+  return validatePackageVersion({ packageName, versionName }).length === 0 && packageName && versionName
+    ? { packageName, versionName }
+    : undefined;
 }

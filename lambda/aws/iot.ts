@@ -1,10 +1,6 @@
 /**
- * The IoT client and the small set of calls the handler makes.
- *
- * The client is created once per container. It takes its endpoint from the
- * SDK's standard configuration (`AWS_ENDPOINT_URL_IOT`, `AWS_ENDPOINT_URL`),
- * and retries throttling with adaptive back-off: a stack with hundreds of
- * versions makes hundreds of calls at once.
+ * The IoT client and the small set of calls the handler makes, each within
+ * the invocation's deadline (see send.ts).
  */
 import {
   CreatePackageVersionCommand,
@@ -21,15 +17,10 @@ import {
   UpdatePackageVersionCommand,
   UpdatePackageVersionCommandInput,
 } from '@aws-sdk/client-iot';
-import { errorName, IotCallError } from '../errors';
+import { CLIENT_CONFIG, recordRetries, send } from './send';
+import { callFailed, errorName, summarizeKeys } from '../errors';
 
-/** Upper bound on attempts per call, including the first. */
-export const MAX_ATTEMPTS = 10;
-
-export const iot = new IoTClient({
-  maxAttempts: MAX_ATTEMPTS,
-  retryMode: 'adaptive',
-});
+export const iot = recordRetries(new IoTClient(CLIENT_CONFIG));
 
 function isNotFound(error: unknown): boolean {
   return errorName(error) === 'ResourceNotFoundException';
@@ -38,24 +29,24 @@ function isNotFound(error: unknown): boolean {
 /** GetPackageVersion, or undefined when the version (or its package) does not exist. */
 export async function findPackageVersion(packageName: string, versionName: string): Promise<GetPackageVersionCommandOutput | undefined> {
   try {
-    return await iot.send(new GetPackageVersionCommand({ packageName, versionName }));
+    return await send('GetPackageVersion', (o) => iot.send(new GetPackageVersionCommand({ packageName, versionName }), o));
   } catch (e) {
     if (isNotFound(e)) {
       return undefined;
     }
-    throw new IotCallError('GetPackageVersion', `PackageName '${packageName}', VersionName '${versionName}'`, e);
+    throw callFailed('GetPackageVersion', `PackageName '${packageName}', VersionName '${versionName}'`, e);
   }
 }
 
 /** GetPackage, or undefined when the package does not exist. */
 export async function findPackage(packageName: string): Promise<GetPackageCommandOutput | undefined> {
   try {
-    return await iot.send(new GetPackageCommand({ packageName }));
+    return await send('GetPackage', (o) => iot.send(new GetPackageCommand({ packageName }), o));
   } catch (e) {
     if (isNotFound(e)) {
       return undefined;
     }
-    throw new IotCallError('GetPackage', `PackageName '${packageName}'`, e);
+    throw callFailed('GetPackage', `PackageName '${packageName}'`, e);
   }
 }
 
@@ -70,21 +61,21 @@ export interface CreateRequest {
 
 /** CreatePackageVersion. Errors are thrown as the SDK raised them, so callers can inspect them. */
 export async function createPackageVersion(req: CreateRequest): Promise<CreatePackageVersionCommandOutput> {
-  return iot.send(new CreatePackageVersionCommand({
+  return send('CreatePackageVersion', (o) => iot.send(new CreatePackageVersionCommand({
     packageName: req.packageName,
     versionName: req.versionName,
     description: req.description,
     attributes: Object.keys(req.attributes).length > 0 ? req.attributes : undefined,
     tags: Object.keys(req.tags).length > 0 ? req.tags : undefined,
     clientToken: req.clientToken,
-  }));
+  }), o));
 }
 
 export async function updatePackageVersion(input: UpdatePackageVersionCommandInput, changed: string[]): Promise<void> {
   try {
-    await iot.send(new UpdatePackageVersionCommand(input));
+    await send('UpdatePackageVersion', (o) => iot.send(new UpdatePackageVersionCommand(input), o));
   } catch (e) {
-    throw new IotCallError('UpdatePackageVersion', `PackageName '${input.packageName}', VersionName '${input.versionName}' (changing ${changed.join(', ')})`, e);
+    throw callFailed('UpdatePackageVersion', `PackageName '${input.packageName}', VersionName '${input.versionName}' (changing ${changed.join(', ')})`, e);
   }
 }
 
@@ -95,24 +86,25 @@ export async function updatePackageVersion(input: UpdatePackageVersionCommandInp
  */
 export async function deletePackageVersion(packageName: string, versionName: string): Promise<void> {
   try {
-    await iot.send(new DeletePackageVersionCommand({ packageName, versionName }));
+    await send('DeletePackageVersion', (o) => iot.send(new DeletePackageVersionCommand({ packageName, versionName }), o));
   } catch (e) {
     const gone = isNotFound(e) || await findPackageVersion(packageName, versionName).then((v) => !v, () => false);
     if (gone) {
       return;
     }
     // The delete's own error, not the re-check's, says what went wrong.
-    throw new IotCallError('DeletePackageVersion', `PackageName '${packageName}', VersionName '${versionName}'`, e);
+    throw callFailed('DeletePackageVersion', `PackageName '${packageName}', VersionName '${versionName}'`, e);
   }
 }
 
 /** All tags of a resource, following pagination. */
 export async function listTags(resourceArn: string): Promise<Record<string, string>> {
-  const tags: Record<string, string> = {};
+  // No prototype: a tag named '__proto__' is a tag like any other.
+  const tags: Record<string, string> = Object.create(null);
   let nextToken: string | undefined;
   try {
     do {
-      const page = await iot.send(new ListTagsForResourceCommand({ resourceArn, nextToken }));
+      const page = await send('ListTagsForResource', (o) => iot.send(new ListTagsForResourceCommand({ resourceArn, nextToken }), o));
       for (const tag of page.tags ?? []) {
         if (tag.Key !== undefined) {
           tags[tag.Key] = tag.Value ?? '';
@@ -121,26 +113,26 @@ export async function listTags(resourceArn: string): Promise<Record<string, stri
       nextToken = page.nextToken;
     } while (nextToken);
   } catch (e) {
-    throw new IotCallError('ListTagsForResource', `resource '${resourceArn}'`, e);
+    throw callFailed('ListTagsForResource', `resource '${resourceArn}'`, e);
   }
   return tags;
 }
 
 export async function tagResource(resourceArn: string, tags: Record<string, string>): Promise<void> {
   try {
-    await iot.send(new TagResourceCommand({
+    await send('TagResource', (o) => iot.send(new TagResourceCommand({
       resourceArn,
       tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-    }));
+    }), o));
   } catch (e) {
-    throw new IotCallError('TagResource', `Tags (${Object.keys(tags).join(', ')}) of '${resourceArn}'`, e);
+    throw callFailed('TagResource', `tags (${summarizeKeys(Object.keys(tags))}) of '${resourceArn}'`, e);
   }
 }
 
 export async function untagResource(resourceArn: string, tagKeys: string[]): Promise<void> {
   try {
-    await iot.send(new UntagResourceCommand({ resourceArn, tagKeys }));
+    await send('UntagResource', (o) => iot.send(new UntagResourceCommand({ resourceArn, tagKeys }), o));
   } catch (e) {
-    throw new IotCallError('UntagResource', `Tags (${tagKeys.join(', ')}) of '${resourceArn}'`, e);
+    throw callFailed('UntagResource', `tags (${summarizeKeys(tagKeys)}) of '${resourceArn}'`, e);
   }
 }

@@ -1,21 +1,36 @@
 /**
- * Create: makes a new version, idempotently, marked as this resource's.
+ * Create: makes a new version, idempotently, marked as this resource's; or,
+ * where ownership allows, takes an existing one (see ../ownership.ts).
  */
 import { createHash } from 'crypto';
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
-import { applyFields, applyTags } from './reconcile';
+import { completeOrUndo, Made } from './made';
+import { reconcile } from './reconcile';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
-import { createPackageVersion, findPackageVersion, listTags } from '../aws/iot';
-import { errorName, IotCallError, truncate } from '../errors';
+import { readStackStatus } from '../aws/cloudformation';
+import { createPackageVersion, findPackage, findPackageVersion, listTags, tagResource } from '../aws/iot';
+import { sleep, timeLeft } from '../deadline';
+import { callFailed, errorName, truncate } from '../errors';
 import { log } from '../log';
-import { Caller, callerOf, markerValue, parseMarker } from '../ownership';
+import { Caller, callerOf, markerValue, parseMarker, sameStack } from '../ownership';
 import { DesiredVersion, readDesiredVersion } from '../properties';
-import { HandlerResponse, respond, VersionState } from '../response';
+import { HandlerResponse, respond } from '../response';
+import { isDeploying } from '../stack-status';
+
+/** How long a create retries IoT's AccessDenied while a new IAM policy propagates. */
+export const IAM_PROPAGATION_MS = 90_000;
 
 export async function onCreate(event: CloudFormationCustomResourceCreateEvent): Promise<HandlerResponse> {
   const desired = readDesiredVersion(event.ResourceProperties);
-  const state = await create(desired, callerOf(event));
-  return respond(state.arn, desired, state);
+  const made = await createVersion(desired, callerOf(event), {});
+  await confirmStillDeploying(event.StackId, made);
+  return respond(made.state.arn, desired, made.state);
+}
+
+/** How a create treats what it finds. */
+export interface CreateOptions {
+  /** Tags the previous template gave the version, if any: the only ones a take-back removes. */
+  readonly previousTags?: Record<string, string>;
 }
 
 /**
@@ -23,64 +38,130 @@ export async function onCreate(event: CloudFormationCustomResourceCreateEvent): 
  *
  * The clientToken comes from the RequestId, so a retried request is
  * idempotent where IoT honours it. Where it does not, the retry gets a
- * ConflictException; the creation marker (see ownership.ts) then tells our
- * own earlier attempt, or a version this same resource made before, apart
- * from a version somebody else made.
+ * ConflictException; the creation marker then tells our own earlier
+ * attempt, or a version this same resource made before, apart from a
+ * version somebody else made.
  */
-export async function create(desired: DesiredVersion, caller: Caller): Promise<VersionState> {
+export async function createVersion(desired: DesiredVersion, caller: Caller, options: CreateOptions): Promise<Made> {
   const { packageName, versionName } = desired;
-  const subject = `PackageName '${packageName}', VersionName '${versionName}'`;
   try {
-    const out = await createPackageVersion({
+    const out = await retryWhileAccessDenied(() => createPackageVersion({
       packageName,
       versionName,
       description: desired.description,
       attributes: desired.attributes,
       tags: { ...desired.tags, [CREATION_MARKER_TAG]: markerValue(caller) },
       clientToken: clientTokenFor(caller.requestId),
-    });
+    }));
     log('version created', { version: `${packageName}/${versionName}`, status: out.status });
-    return { arn: out.packageVersionArn!, status: out.status, errorReason: out.errorReason };
+    const state = { arn: out.packageVersionArn!, status: out.status, errorReason: out.errorReason };
+    return { state, undo: { kind: 'delete', packageName, versionName } };
   } catch (e) {
-    const name = errorName(e);
-    if (name !== 'ConflictException') {
-      const hint = name === 'ValidationException' || name === 'ResourceNotFoundException'
-        ? ' (the package must already exist in this account and region)'
-        : '';
-      throw new IotCallError('CreatePackageVersion', subject + hint, e);
+    if (errorName(e) !== 'ConflictException') {
+      throw await createFailure(desired, e);
     }
-    const existing = await findPackageVersion(packageName, versionName);
-    if (!existing?.packageVersionArn) {
-      // The conflict is about something else than an existing version.
-      throw new IotCallError('CreatePackageVersion', subject, e);
-    }
-    const tags = await listTags(existing.packageVersionArn);
-    const marker = parseMarker(tags[CREATION_MARKER_TAG]);
-    if (marker?.owner === caller.owner && marker.requestId === caller.requestId) {
-      log('create was retried: using the version this request already created', { version: `${packageName}/${versionName}` });
-      return { arn: existing.packageVersionArn, status: existing.status, errorReason: existing.errorReason };
-    }
-    if (marker?.owner === caller.owner) {
-      log('version was created earlier by this same resource (e.g. a rename rolled back): taking it back', {
-        version: `${packageName}/${versionName}`,
-      });
-      await applyFields(desired, existing, undefined);
-      const { [CREATION_MARKER_TAG]: _marker, ...current } = tags;
-      await applyTags(existing.packageVersionArn, desired.tags, current);
-      return { arn: existing.packageVersionArn, status: existing.status, errorReason: existing.errorReason };
-    }
-    throw new Error(
-      `Package version '${packageName}/${versionName}' already exists and was not created by this CloudFormation resource, ` +
-      `so it is not taken over (${subject}). ` +
-      'Choose another versionName, or delete the existing version first ' +
-      `('aws iot delete-package-version --package-name ${packageName} --version-name ${versionName}'). ` +
-      `IoT said: ConflictException: ${truncate(String((e as Error).message ?? ''), 300)}`,
-    );
+    return resolveConflict(desired, caller, options, e);
   }
+}
+
+/** CreatePackageVersion said the version exists: whose is it? */
+async function resolveConflict(desired: DesiredVersion, caller: Caller, options: CreateOptions, conflict: unknown): Promise<Made> {
+  const { packageName, versionName } = desired;
+  const version = `${packageName}/${versionName}`;
+  const existing = await findPackageVersion(packageName, versionName);
+  if (!existing?.packageVersionArn) {
+    // The conflict is about something else than an existing version.
+    throw callFailed('CreatePackageVersion', subjectOf(desired), conflict);
+  }
+  const arn = existing.packageVersionArn;
+  const tags = await listTags(arn);
+  const marker = parseMarker(tags[CREATION_MARKER_TAG]);
+  const state = { arn, status: existing.status, errorReason: existing.errorReason };
+
+  if (marker?.owner === caller.owner && marker.requestId === caller.requestId) {
+    log('create was retried: using the version this request already created', { version });
+    return { state, undo: { kind: 'delete', packageName, versionName } };
+  }
+  if (marker?.owner === caller.owner) {
+    log('version was created earlier by this same resource (e.g. a rename rolled back, or a stack re-created): taking it back', { version });
+    await reconcile(desired, arn, existing, options.previousTags ?? {});
+    return { state };
+  }
+  const moved = marker !== undefined && sameStack(marker.owner, caller.owner);
+  if (moved || desired.adoptExisting) {
+    const previous = marker?.owner ?? null;
+    log(moved ? 'version belongs to another resource of this stack (a construct moved within its stack): taking it over'
+      : 'adoptExisting: taking over a version this resource did not create', { version, previousOwner: previous ?? 'none' });
+    await reconcile(desired, arn, existing, {});
+    await tagResource(arn, { [CREATION_MARKER_TAG]: markerValue(caller, previous) });
+    return { state, undo: { kind: 'hand-back', arn, previous } };
+  }
+  throw new Error(
+    `Package version '${version}' already exists and was not created by this CloudFormation resource, so it is not ` +
+    `taken over (${subjectOf(desired)}). Choose another versionName; or, if this stack should manage it from now on ` +
+    '(a version made by the console, CI or CfnSoftwarePackageVersion), set adoptExisting: true. ' +
+    `IoT said: ConflictException: ${truncate(String((conflict as Error).message ?? ''), 300)}`,
+  );
+}
+
+/**
+ * After a create, and before anything irreversible: CloudFormation may
+ * have given up on this request (a sibling failed, or the stack is being
+ * deleted) while it ran, and then never learns what it made. If so, undo
+ * it and fail.
+ */
+export async function confirmStillDeploying(stackId: string, made: Made): Promise<void> {
+  if (!made.undo) {
+    return; // nothing made that could leak
+  }
+  await completeOrUndo(made, async () => {
+    const status = await readStackStatus(stackId);
+    if (!isDeploying(status)) {
+      throw new Error(`CloudFormation stopped deploying this resource while the version was being created (stack status ${status})`);
+    }
+  });
+}
+
+/** The error for a failed CreatePackageVersion, with a hint when the package is missing. */
+async function createFailure(desired: DesiredVersion, cause: unknown): Promise<Error> {
+  const name = errorName(cause);
+  let hint = '';
+  if (name === 'ValidationException' || name === 'ResourceNotFoundException') {
+    const pkg = await findPackage(desired.packageName).catch(() => 'unknown' as const);
+    if (pkg === undefined) {
+      hint = ` (package '${desired.packageName}' does not exist in this account and region; create it first, e.g. with CfnSoftwarePackage)`;
+    }
+  } else if (name === 'AccessDeniedException') {
+    hint = ' (IAM did not allow the call, even after waiting for a new policy to take effect: check permission boundaries and SCPs)';
+  }
+  return callFailed('CreatePackageVersion', subjectOf(desired), cause, hint);
+}
+
+/**
+ * Runs a create's first call, retrying IoT's AccessDenied for a bounded
+ * time: the package's IAM policy is created just before its first version,
+ * and IAM is eventually consistent.
+ */
+async function retryWhileAccessDenied<T>(call: () => Promise<T>): Promise<T> {
+  const until = Date.now() + Math.min(IAM_PROPAGATION_MS, timeLeft());
+  for (let attempt = 1, delay = 1_000; ; attempt++, delay = Math.min(delay * 2, 8_000)) {
+    try {
+      return await call();
+    } catch (e) {
+      if (errorName(e) !== 'AccessDeniedException' || Date.now() + delay >= until) {
+        throw e;
+      }
+      log('IoT denied access, maybe because a new IAM policy has not taken effect yet: retrying', { attempt, delayMs: delay });
+      await sleep(delay);
+    }
+  }
+}
+
+function subjectOf(desired: DesiredVersion): string {
+  return `PackageName '${desired.packageName}', VersionName '${desired.versionName}'`;
 }
 
 /** IoT's clientToken must be 36-64 non-space characters; a CloudFormation RequestId (a UUID) already is. */
 export function clientTokenFor(requestId: string): string {
   return /^\S{36,64}$/.test(requestId) ? requestId : createHash('sha256').update(requestId).digest('hex');
 }
-

@@ -1,56 +1,93 @@
 /**
  * Update: in place, or by replacement when PackageName or VersionName change.
+ *
+ * Custom-resource events carry no rollback flag: a rollback's Update (old
+ * and new properties swapped) looks exactly like a user's. Where the handler
+ * would refuse an update, it reads the stack's status first, and during a
+ * rollback it succeeds, logs what stayed as it was, and reports the live
+ * state, so that the rollback can finish.
  */
 import type { CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
-import { create } from './create';
-import { ownedByAnother } from './owner';
-import { applyFields, applyTags } from './reconcile';
-import { parsePackageVersionArn } from '../../src/shared/contract';
-import { findPackageVersion } from '../aws/iot';
+import { confirmStillDeploying, createVersion } from './create';
+import { applyFields, applyTags, planFields } from './reconcile';
+import { CREATION_MARKER_TAG, parsePackageVersionArn } from '../../src/shared/contract';
+import { readStackStatus } from '../aws/cloudformation';
+import { findPackageVersion, listTags } from '../aws/iot';
 import { log } from '../log';
-import { callerOf } from '../ownership';
-import { readDesiredVersion, readLenient } from '../properties';
+import { callerOf, parseMarker } from '../ownership';
+import { DesiredVersion, readDesiredVersion, readLenient } from '../properties';
 import { HandlerResponse, respond } from '../response';
+import { isRollback, refuseUnlessRollingBack } from '../stack-status';
 
 export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): Promise<HandlerResponse> {
   const desired = readDesiredVersion(event.ResourceProperties);
   const previous = readLenient(event.OldResourceProperties);
   const current = parsePackageVersionArn(event.PhysicalResourceId) ?? previous;
   const caller = callerOf(event);
+  const version = `${desired.packageName}/${desired.versionName}`;
 
   if (desired.packageName !== current.packageName || desired.versionName !== current.versionName) {
-    // Replacement: create the new version and return its ARN. CloudFormation
-    // then sends a Delete for the old ARN in its clean-up phase. When a
-    // rename is rolled back, the old version still exists and carries this
-    // resource's marker: create() takes it back.
-    log('PackageName or VersionName changed: creating the new version', {
-      from: `${current.packageName}/${current.versionName}`,
-      to: `${desired.packageName}/${desired.versionName}`,
-    });
-    const state = await create(desired, caller);
-    return respond(state.arn, desired, state);
+    return replace(event, desired, previous.tags);
   }
 
   const live = await findPackageVersion(desired.packageName, desired.versionName);
   if (!live) {
     // Deleted outside CloudFormation: re-apply the desired state. The ARN,
-    // and so the physical id, stays the same.
-    log('version no longer exists in IoT: creating it again', { version: `${desired.packageName}/${desired.versionName}` });
-    const state = await create(desired, caller);
-    return respond(event.PhysicalResourceId, desired, state);
+    // and so the physical id, stays the same, so CloudFormation knows it
+    // whatever happens next.
+    log('version no longer exists in IoT: creating it again', { version });
+    const made = await createVersion(desired, caller, { previousTags: previous.tags });
+    return respond(event.PhysicalResourceId, desired, made.state);
   }
 
   const arn = live.packageVersionArn ?? event.PhysicalResourceId;
-  if (await ownedByAnother(arn, caller)) {
-    throw new Error(
-      `Package version '${desired.packageName}/${desired.versionName}' was deleted outside CloudFormation and created again by ` +
-      'another stack or resource, so this stack does not modify it. Remove it from this stack, or delete the other version ' +
-      'and deploy again.',
-    );
+  const liveState = { arn, status: live.status, errorReason: live.errorReason };
+  const marker = parseMarker((await listTags(arn))[CREATION_MARKER_TAG]);
+  if (marker?.owner !== caller.owner && desired.adoptExisting) {
+    // The create conflicts with the existing version and takes it over.
+    const made = await createVersion(desired, caller, { previousTags: previous.tags });
+    return respond(event.PhysicalResourceId, desired, made.state);
+  }
+  if (marker?.owner !== caller.owner) {
+    await refuseUnlessRollingBack(event.StackId,
+      `Package version '${version}' was not created by this CloudFormation resource (it was deleted outside CloudFormation ` +
+      'and made again by someone else, or never had the marker tag of this library), so this stack does not modify it. ' +
+      'Remove it from this stack, delete that version and deploy again, or set adoptExisting: true to take it over.');
+    return respond(event.PhysicalResourceId, desired, liveState);
   }
 
-  await applyFields(desired, live, previous.description);
+  const plan = planFields(desired, live, previous.description);
+  if (plan.blocked) {
+    // Fails before any IoT write, except during a rollback, where what
+    // can be restored is.
+    await refuseUnlessRollingBack(event.StackId, plan.blocked);
+  }
+  await applyFields(desired, plan);
   await applyTags(arn, desired.tags, previous.tags);
-  return respond(event.PhysicalResourceId, desired, { arn, status: live.status, errorReason: live.errorReason });
+  return respond(event.PhysicalResourceId, desired, liveState);
 }
 
+/**
+ * Replacement: creates the new version and returns its ARN; CloudFormation
+ * then deletes the old one in its clean-up phase. When a rename is rolled
+ * back, the old version still exists and carries this resource's marker:
+ * the create takes it back.
+ *
+ * Renames read the stack's status twice: before, to know whether this
+ * update is itself a rollback, and after the create, to undo it if
+ * CloudFormation began rolling back meanwhile (it would never learn the new
+ * version's ARN).
+ */
+async function replace(
+  event: CloudFormationCustomResourceUpdateEvent,
+  desired: DesiredVersion,
+  previousTags: Record<string, string>,
+): Promise<HandlerResponse> {
+  log('PackageName or VersionName changed: creating the new version', { to: `${desired.packageName}/${desired.versionName}` });
+  const rollingBack = isRollback(await readStackStatus(event.StackId));
+  const made = await createVersion(desired, callerOf(event), { previousTags });
+  if (!rollingBack) {
+    await confirmStillDeploying(event.StackId, made);
+  }
+  return respond(made.state.arn, desired, made.state);
+}

@@ -30,6 +30,8 @@ export interface PackageVersionResourceProperties {
   readonly Description?: string;
   readonly Attributes?: Record<string, string>;
   readonly Tags?: TagEntry[];
+  /** 'true' to take over an existing version this resource did not create; absent otherwise. */
+  readonly AdoptExisting?: string;
 }
 
 /** Names of the attributes the handler returns in `Data` (read with `Fn::GetAtt`). */

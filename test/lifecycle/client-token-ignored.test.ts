@@ -4,6 +4,7 @@
  * ConflictException: the handler must still treat its own retried create as
  * success, and still refuse versions it did not create.
  */
+import { CreatePackageVersionCommand } from '@aws-sdk/client-iot';
 import { useLifecycle } from './harness';
 
 const env = useLifecycle({ moto: { ignoreClientToken: true } });
@@ -23,8 +24,8 @@ test('a retried create recognises its own version by the creation marker', async
 });
 
 test('a create from another request is still refused', async () => {
-  await env.cfn.create('V', props);
-  const other = await env.cfn.create('Other', props);
+  await env.iot.send(new CreatePackageVersionCommand({ packageName: 'firmware', versionName: '2.0.0' }));
+  const other = await env.cfn.create('V', props);
 
   expect(other.Status).toBe('FAILED');
   expect(other.Reason).toContain('already exists and was not created by this CloudFormation resource');

@@ -20,7 +20,7 @@ const ARN = arnOf('1.4.0');
 const MADE_UP_ID = 'LifecycleStack-Firmware140-1A2B3C4D5E6F';
 
 describe('the deadline', () => {
-  test.failing('an update throttled until the time runs out fails in time, saying IoT was throttling and the deploy can be retried', async () => {
+  test('an update throttled until the time runs out fails in time, saying IoT was throttling and the deploy can be retried', async () => {
     const created = await env.cfn.create('Firmware140', props);
     await env.moto.injectFault({ operation: 'UpdatePackageVersion', errorType: 'ThrottlingException', message: 'Rate exceeded', count: 1000 });
 
@@ -35,7 +35,7 @@ describe('the deadline', () => {
     expect(took).toBeLessThan(8_000);
   }, 20_000);
 
-  test.failing('a create whose follow-up is throttled until the forward deadline deletes its version with the reserve', async () => {
+  test('a create whose follow-up is throttled until the forward deadline deletes its version with the reserve', async () => {
     await env.moto.injectFault({ operation: 'DescribeStacks', errorType: 'Throttling', message: 'Rate exceeded', count: 1000 });
 
     const res = await env.cfn.create('Firmware140', props, undefined, { remainingTimeMs: 8_000 });
@@ -48,7 +48,7 @@ describe('the deadline', () => {
 });
 
 describe('cleanup after a failed create', () => {
-  test.failing('a failure after CreatePackageVersion deletes the version before failing', async () => {
+  test('a failure after CreatePackageVersion deletes the version before failing', async () => {
     await env.moto.injectFault({ operation: 'DescribeStacks', errorType: 'AccessDenied', message: 'not authorized to perform: cloudformation:DescribeStacks', count: 20 });
 
     const res = await env.cfn.create('Firmware140', props);
@@ -59,7 +59,7 @@ describe('cleanup after a failed create', () => {
     expect(await env.versionExists('1.4.0')).toBe(false);
   });
 
-  test.failing('when the cleanup fails too, the reason names the leaked ARN and the command that deletes it', async () => {
+  test('when the cleanup fails too, the reason names the leaked ARN and the command that deletes it', async () => {
     await env.moto.injectFault({ operation: 'DescribeStacks', errorType: 'AccessDenied', message: 'not authorized', count: 20 });
     await env.moto.injectFault({ operation: 'DeletePackageVersion', errorType: 'ValidationException', message: 'cannot delete now', count: 20 });
 
@@ -70,7 +70,7 @@ describe('cleanup after a failed create', () => {
     expect(res.Reason).toContain('aws iot delete-package-version --package-name firmware --version-name 1.4.0');
   });
 
-  test.failing('a create that CloudFormation gave up on while it ran (a rollback began) deletes its version and fails', async () => {
+  test('a create that CloudFormation gave up on while it ran (a rollback began) deletes its version and fails', async () => {
     await env.moto.hold('CreatePackageVersion', 'after');
     const create = env.cfn.create('Firmware140', props);
     await env.moto.waitUntilHeld();
@@ -86,7 +86,7 @@ describe('cleanup after a failed create', () => {
 });
 
 describe('cleanup after a failed replacing update', () => {
-  test.failing('a rename that CloudFormation gave up on deletes the new version and keeps the old one', async () => {
+  test('a rename that CloudFormation gave up on deletes the new version and keeps the old one', async () => {
     const created = await env.cfn.create('Firmware', props);
     await env.moto.hold('CreatePackageVersion', 'after');
     const rename = env.cfn.update('Firmware', created.PhysicalResourceId, { ...props, VersionName: '1.4.1' }, props);
@@ -103,7 +103,7 @@ describe('cleanup after a failed replacing update', () => {
 });
 
 describe('a Delete without the ARN', () => {
-  test.failing('after a create whose response was lost, the Delete finds the version from its properties and deletes it', async () => {
+  test('after a create whose response was lost, the Delete finds the version from its properties and deletes it', async () => {
     const created = await env.cfn.create('Firmware140', props);
     expect(created.Status).toBe('SUCCESS');
 
@@ -125,7 +125,7 @@ describe('a Delete without the ARN', () => {
 });
 
 describe('a Delete that overtakes its Create', () => {
-  test.failing('arriving while the Create is paused after CreatePackageVersion: nothing is left', async () => {
+  test('arriving while the Create is paused after CreatePackageVersion: nothing is left', async () => {
     await env.moto.hold('CreatePackageVersion', 'after');
     const create = env.cfn.create('Firmware140', props);
     await env.moto.waitUntilHeld();
@@ -140,7 +140,7 @@ describe('a Delete that overtakes its Create', () => {
     expect(await env.versionExists('1.4.0')).toBe(false);
   });
 
-  test.failing('arriving before CreatePackageVersion: the Create undoes what it then makes', async () => {
+  test('arriving before CreatePackageVersion: the Create undoes what it then makes', async () => {
     await env.moto.hold('CreatePackageVersion', 'before');
     const create = env.cfn.create('Firmware140', props);
     await env.moto.waitUntilHeld();
@@ -155,7 +155,7 @@ describe('a Delete that overtakes its Create', () => {
   });
 });
 
-test.failing('IAM propagation: AccessDenied on a create\'s first call is retried for a while, and logged', async () => {
+test('IAM propagation: AccessDenied on a create\'s first call is retried for a while, and logged', async () => {
   await env.moto.injectFault({ operation: 'CreatePackageVersion', errorType: 'AccessDeniedException', message: 'not authorized', count: 2 });
 
   const res = await env.cfn.create('Firmware140', props);

@@ -44,7 +44,7 @@ async function makeOutsideCloudFormation(tags: Record<string, string> = {}, desc
 }
 
 describe('unmarked versions are foreign', () => {
-  test.failing('a version re-created outside CloudFormation without a marker is neither updated nor deleted', async () => {
+  test('a version re-created outside CloudFormation without a marker is neither updated nor deleted', async () => {
     const ours = await env.cfn.create('Firmware140', props);
     await env.iot.send(new DeletePackageVersionCommand({ packageName: PACKAGE, versionName: '1.4.0' }));
     await makeOutsideCloudFormation();
@@ -78,7 +78,7 @@ describe('unmarked versions are foreign', () => {
     expect(await env.tagsOf(ARN)).toEqual({ [CREATION_MARKER_TAG]: OTHER_STACK_MARKER });
   });
 
-  test.failing('the refusal names the adoption opt-in', async () => {
+  test('the refusal names the adoption opt-in', async () => {
     await makeOutsideCloudFormation();
 
     const res = await env.cfn.create('Firmware140', props);
@@ -88,7 +88,7 @@ describe('unmarked versions are foreign', () => {
 });
 
 describe('the same resource across a re-created stack', () => {
-  test.failing('a version retained from a deleted stack is managed again by the stack deployed again under the same name', async () => {
+  test('a version retained from a deleted stack is managed again by the stack deployed again under the same name', async () => {
     const first = await env.cfn.create('Firmware140', props);
     expect(first.Status).toBe('SUCCESS');
     // RETAIN kept the version when the first deployment rolled back; the
@@ -108,7 +108,7 @@ describe('the same resource across a re-created stack', () => {
 });
 
 describe('adoptExisting', () => {
-  test.failing('takes over a version made outside CloudFormation and brings it to the template\'s state, keeping foreign tags', async () => {
+  test('takes over a version made outside CloudFormation and brings it to the template\'s state, keeping foreign tags', async () => {
     await makeOutsideCloudFormation({ 'set-by-ci': 'yes' });
 
     const res = await env.cfn.create('Firmware140', { ...props, AdoptExisting: 'true' });
@@ -127,7 +127,7 @@ describe('adoptExisting', () => {
     expect(await env.versionExists('1.4.0')).toBe(false);
   });
 
-  test.failing('an adoption rolled back hands the version back: it is not deleted, and no longer marked', async () => {
+  test('an adoption rolled back hands the version back: it is not deleted, and no longer marked', async () => {
     await makeOutsideCloudFormation({ 'set-by-ci': 'yes' });
     const adopted = await env.cfn.create('Firmware140', { ...props, AdoptExisting: 'true' });
     expect(adopted.Status).toBe('SUCCESS');
@@ -139,7 +139,7 @@ describe('adoptExisting', () => {
     expect(await env.tagsOf(ARN)).toEqual({ 'team': 'edge', 'set-by-ci': 'yes' });
   });
 
-  test.failing('takes over a version of another stack; the other stack\'s delete then leaves it alone', async () => {
+  test('takes over a version of another stack; the other stack\'s delete then leaves it alone', async () => {
     await makeOutsideCloudFormation({ [CREATION_MARKER_TAG]: OTHER_STACK_MARKER });
 
     const res = await env.cfn.create('Firmware140', { ...props, AdoptExisting: 'true' });
@@ -151,7 +151,7 @@ describe('adoptExisting', () => {
 });
 
 describe('take-back keeps foreign tags', () => {
-  test.failing('a rolled-back rename takes the old version back without removing tags set outside the stack', async () => {
+  test('a rolled-back rename takes the old version back without removing tags set outside the stack', async () => {
     const created = await env.cfn.create('Firmware', props);
     await env.iot.send(new TagResourceCommand({ resourceArn: ARN, tags: [{ Key: 'set-by-ops', Value: 'yes' }] }));
     const renamed = { ...props, VersionName: '1.4.1' };
@@ -167,7 +167,7 @@ describe('take-back keeps foreign tags', () => {
 });
 
 describe('a construct moved within its stack', () => {
-  test.failing('deploys in one step: the new resource takes the version over, and the old one\'s delete leaves it', async () => {
+  test('deploys in one step: the new resource takes the version over, and the old one\'s delete leaves it', async () => {
     const old = await env.cfn.create('FirmwareOld', props);
     expect(old.Status).toBe('SUCCESS');
 
@@ -189,7 +189,7 @@ describe('a construct moved within its stack', () => {
     expect((await env.getVersion('1.4.0')).description).toBe('After the move');
   });
 
-  test.failing('a move rolled back hands the version back to the old resource', async () => {
+  test('a move rolled back hands the version back to the old resource', async () => {
     const old = await env.cfn.create('FirmwareOld', props);
     const moved = await env.cfn.create('FirmwareNew', props, undefined, { stackStatus: 'UPDATE_IN_PROGRESS' });
     expect(moved.Status).toBe('SUCCESS');

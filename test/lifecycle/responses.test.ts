@@ -22,7 +22,7 @@ const env = useLifecycle({ simulator: { stackName: LONG_STACK_NAME, functionName
 const props = { PackageName: PACKAGE, VersionName: '1.4.0', Description: SECRET };
 
 describe('failure responses stay within 4,096 bytes with the longest ids', () => {
-  test.failing('many invalid attributes', async () => {
+  test('many invalid attributes', async () => {
     const attributes = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`bad key ${i} ${'x'.repeat(60)}`, 'v']));
 
     const res = await env.cfn.create(LONG_LOGICAL_ID, { ...props, Attributes: attributes });
@@ -32,7 +32,7 @@ describe('failure responses stay within 4,096 bytes with the longest ids', () =>
     expect(res.bodyBytes).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
   });
 
-  test.failing('a TagResource failure for 49 long keys, summarized as a count and the first few', async () => {
+  test('a TagResource failure for 49 long keys, summarized as a count and the first few', async () => {
     const created = await env.cfn.create(LONG_LOGICAL_ID, props);
     const tags = Array.from({ length: 49 }, (_, i) => ({ Key: `${String(i).padStart(2, '0')}${'k'.repeat(126)}`, Value: 'v' }));
     await env.moto.injectFault({ operation: 'TagResource', errorType: 'InvalidRequestException', message: `Tags rejected: ${'why '.repeat(400)}` });
@@ -74,7 +74,7 @@ describe('failure responses stay within 4,096 bytes with the longest ids', () =>
 });
 
 describe('the "package must already exist" hint', () => {
-  test.failing('is given when GetPackage says the package is missing', async () => {
+  test('is given when GetPackage says the package is missing', async () => {
     const res = await env.cfn.create('Orphan', { ...props, PackageName: 'no-such-package' });
 
     expect(res.Status).toBe('FAILED');
@@ -82,7 +82,7 @@ describe('the "package must already exist" hint', () => {
     expect(res.Reason).toContain('package \'no-such-package\' does not exist in this account and region');
   });
 
-  test.failing('is not given when the package exists', async () => {
+  test('is not given when the package exists', async () => {
     await env.moto.injectFault({ operation: 'CreatePackageVersion', errorType: 'ValidationException', message: 'attributes are invalid' });
 
     const res = await env.cfn.create('Firmware', props);
@@ -94,7 +94,7 @@ describe('the "package must already exist" hint', () => {
   });
 });
 
-test.failing('an unknown RequestType fails with a short message that never echoes the event', async () => {
+test('an unknown RequestType fails with a short message that never echoes the event', async () => {
   const res = await env.cfn.send({
     RequestType: 'Upsert',
     RequestId: randomUUID(),
