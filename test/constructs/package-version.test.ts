@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { inlinePolicySizeOfRole, logicalIdsOf, renderWorstCase } from './template-helpers';
 import { PackageVersion, PackageVersionProps } from '../../src';
-import { estimatePackagePolicySize, PROVIDER_ID, ROLE_INLINE_POLICY_LIMIT } from '../../src/private/provider';
+import { estimatePackagePolicySize, PackageVersionProvider, PROVIDER_ID, ROLE_INLINE_POLICY_LIMIT } from '../../src/private/provider';
 
 const TYPE = 'Custom::IotPackageVersion';
 
@@ -203,6 +203,49 @@ describe('provider', () => {
     }
 
     expect(() => Template.fromStack(stack)).toThrow(/40 different packages.*over IAM's limit of 10240.*another stack/s);
+  });
+});
+
+describe('the handler role\'s policy size guard', () => {
+  /** A new stack with versions of `packages` packages (62-character names), and maybe a statement added to the handler role. */
+  function build(packages: number, extra?: iam.PolicyStatement): Stack {
+    const stack = newStack();
+    for (let i = 0; i < packages; i++) {
+      new PackageVersion(stack, `V${i}`, { packageName: `${'p'.repeat(60)}-${String(i).padStart(2, '0')}`, versionName: '1.0.0' });
+    }
+    if (extra) {
+      (stack.node.findChild(PROVIDER_ID) as PackageVersionProvider).handlerRole.addToPrincipalPolicy(extra);
+    }
+    return stack;
+  }
+
+  /** What IAM would count for the handler role's inline policies, at worst. */
+  function sizeOf(stack: Stack): number {
+    const template = Template.fromStack(stack);
+    return inlinePolicySizeOfRole(template, handlerRoleLogicalId(template)).total;
+  }
+
+  /** A statement that adds exactly `size` characters to a policy (its comma in the Statement list included). */
+  function statementOfSize(size: number): iam.PolicyStatement {
+    const arn = 'arn:aws:iot:eu-west-1:123456789012:thing/';
+    const shell = JSON.stringify({ Action: 'iot:DescribeThing', Effect: 'Allow', Resource: arn }).length + 1;
+    return new iam.PolicyStatement({ actions: ['iot:DescribeThing'], resources: [arn + 't'.repeat(size - shell)] });
+  }
+
+  test.failing('counts every statement of the role: a stack near the limit passes, and fails once a statement is added to the default policy', () => {
+    const one = sizeOf(build(1));
+    const perPackage = sizeOf(build(2)) - one;
+    const packages = Math.floor((ROLE_INLINE_POLICY_LIMIT - 1_000 - one) / perPackage) + 1;
+    const size = sizeOf(build(packages));
+    expect(size).toBeGreaterThan(ROLE_INLINE_POLICY_LIMIT - 1_000 - perPackage);
+    expect(size).toBeLessThanOrEqual(ROLE_INLINE_POLICY_LIMIT - 1_000);
+
+    // Up to the limit, less a little for rounding in the guard's favour: accepted.
+    const fits = ROLE_INLINE_POLICY_LIMIT - size - 50;
+    expect(sizeOf(build(packages, statementOfSize(fits)))).toBe(size + fits);
+    // One character over: refused.
+    expect(() => Template.fromStack(build(packages, statementOfSize(ROLE_INLINE_POLICY_LIMIT - size + 1))))
+      .toThrow(/over IAM's limit of 10240/);
   });
 });
 

@@ -5,7 +5,8 @@
  * success, and still refuse versions it did not create.
  */
 import { CreatePackageCommand } from '@aws-sdk/client-iot';
-import { CloudFormationSimulator } from './cloudformation-simulator';
+import { CloudFormationSimulator, STACK_ID } from './cloudformation-simulator';
+import { testHandlerCallsAuthorized } from '../iam/handler-calls';
 import { MotoServer, motoIotClient, startMotoServer } from '../moto/moto-server';
 
 let moto: MotoServer;
@@ -43,3 +44,5 @@ test('a create from another request is still refused', async () => {
   expect(other.Status).toBe('FAILED');
   expect(other.Reason).toContain('already exists and was not created by this CloudFormation resource');
 });
+
+testHandlerCallsAuthorized(() => moto, { stackId: STACK_ID, expectFailure: true });

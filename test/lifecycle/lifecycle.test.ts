@@ -16,6 +16,7 @@ import {
 import { CloudFormationSimulator, RESPONSE_URL_SECRET, STACK_ID } from './cloudformation-simulator';
 import { callerOf, markerValue } from '../../lambda/ownership';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
+import { testHandlerCallsAuthorized } from '../iam/handler-calls';
 import { MotoServer, motoIotClient, startMotoServer } from '../moto/moto-server';
 
 const PACKAGE = 'firmware';
@@ -322,3 +323,5 @@ test('nothing logged carries the ResponseURL, and the handler never logs descrip
   expect(handlerLines.join('\n')).not.toContain(SECRET_ATTRIBUTE);
   expect(handlerLines.join('\n')).toContain('"notice":"CloudFormation request"');
 });
+
+testHandlerCallsAuthorized(() => moto, { stackId: STACK_ID, expectFailure: true });
