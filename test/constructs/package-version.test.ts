@@ -268,7 +268,6 @@ describe('IAM', () => {
         'iot:GetPackageVersion',
         'iot:TagResource',
         'iot:UntagResource',
-        'iot:ListTagsForResource',
         'iot:GetPackage',
       ],
       Effect: 'Allow',
@@ -321,7 +320,7 @@ describe('IAM', () => {
     expect(json).toContain('{"Ref":"AWS::Partition"}');
   });
 
-  test('the only unscoped IoT permission is iot:GetIndexingConfiguration', () => {
+  test('the only unscoped IoT permissions are those IAM authorizes only on "*" for packages', () => {
     const stack = newStack();
     new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0' });
 
@@ -329,7 +328,7 @@ describe('IAM', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
     const iotOnStar = statements.filter((s) => s.Resource === '*' && [s.Action].flat().some((a) => a.startsWith('iot:')));
-    expect(iotOnStar.map((s) => s.Action)).toEqual(['iot:GetIndexingConfiguration']);
+    expect(iotOnStar.map((s) => s.Action)).toEqual([['iot:GetIndexingConfiguration', 'iot:ListTagsForResource']]);
     expect(statements.some((s) => [s.Action].flat().some((a) => a === 'iot:*' || a === '*'))).toBe(false);
   });
 
@@ -359,7 +358,7 @@ describe('IAM', () => {
     }
   });
 
-  test('grantRead and grant scope to the package and the version', () => {
+  test('grantRead scopes GetPackageVersion to the package and the version, and grants ListTagsForResource on "*"', () => {
     const stack = newStack();
     const v = new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0' });
     const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
@@ -371,12 +370,17 @@ describe('IAM', () => {
       Roles: [{ Ref: Match.stringLikeRegexp('^Reader') }],
       PolicyDocument: {
         Statement: [{
-          Action: ['iot:GetPackageVersion', 'iot:ListTagsForResource'],
+          Action: 'iot:GetPackageVersion',
           Effect: 'Allow',
           Resource: [
             { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:eu-west-1:123456789012:package/firmware']] },
             { Ref: crId },
           ],
+        }, {
+          // IAM authorizes it on no package or package-version resource type.
+          Action: 'iot:ListTagsForResource',
+          Effect: 'Allow',
+          Resource: '*',
         }],
       },
     });
