@@ -8,7 +8,9 @@ import { Template } from 'aws-cdk-lib/assertions';
  * pseudo parameters at their longest real values, so policy sizes are
  * measured pessimistically. With the template's resources, an attribute
  * `Arn` of a log group is rendered with the longest name CloudWatch Logs
- * allows (512 characters).
+ * allows (512 characters). Other references and imports, which in the
+ * handler role's policies are package names, are rendered at IoT's limit
+ * for a package name (128 characters).
  */
 export function renderWorstCase(value: unknown, resources: Record<string, { Type: string }> = {}): unknown {
   const render = (v: unknown) => renderWorstCase(v, resources);
@@ -27,7 +29,10 @@ export function renderWorstCase(value: unknown, resources: Record<string, { Type
         'AWS::Region': 'us-isof-south-1',
         'AWS::AccountId': '123456789012',
       };
-      return pseudo[obj.Ref as string] ?? `ref-${'x'.repeat(120)}`;
+      return pseudo[obj.Ref as string] ?? 'r'.repeat(128);
+    }
+    if ('Fn::ImportValue' in obj) {
+      return 'i'.repeat(128);
     }
     if ('Fn::GetAtt' in obj) {
       const [logicalId, attribute] = obj['Fn::GetAtt'] as [string, string];
