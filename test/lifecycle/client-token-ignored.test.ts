@@ -5,7 +5,9 @@
  * success, and still refuse versions it did not create.
  */
 import { CreatePackageVersionCommand } from '@aws-sdk/client-iot';
+import { STACK_NAME } from './cloudformation-simulator';
 import { useLifecycle } from './harness';
+import { testHandlerCallsAuthorized } from '../iam/handler-calls';
 
 const env = useLifecycle({ moto: { ignoreClientToken: true } });
 
@@ -30,3 +32,5 @@ test('a create from another request is still refused', async () => {
   expect(other.Status).toBe('FAILED');
   expect(other.Reason).toContain('already exists and was not created by this CloudFormation resource');
 });
+
+testHandlerCallsAuthorized(() => env.moto, { stackName: STACK_NAME });

@@ -17,7 +17,7 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import * as path from 'path';
-import { MOTO_CREDENTIALS, MotoServer } from '../moto/moto-server';
+import { MotoServer } from '../moto/moto-server';
 
 // The runtime's outbound module imports these clients at load time; they are
 // present in Lambda's Node.js runtime, not here, and never used once the
@@ -31,6 +31,18 @@ const HANDLER_ASSET = path.resolve(__dirname, '..', '..', 'assets', 'package-ver
 /** The stack every request comes from, unless a simulator is given another name. */
 export const STACK_NAME = 'LifecycleStack';
 export const RESOURCE_TYPE = 'Custom::IotPackageVersion';
+/**
+ * The handler's credentials. Lambda hands a function its role's temporary
+ * credentials in these environment variables; here they are simply different
+ * from MOTO_CREDENTIALS, which the tests' own clients sign with, so that
+ * moto's request log (`accessKeyId`) tells the handler's calls, the ones its
+ * role must allow (test/iam), from the tests' own set-up calls.
+ */
+export const HANDLER_CREDENTIALS = {
+  accessKeyId: 'ASIAHANDLERROLE00001',
+  secretAccessKey: 'handler-role-session-secret-not-checked-by-moto',
+  sessionToken: 'handler-role-session-token',
+};
 /** A value that must never appear in any log. */
 export const RESPONSE_URL_SECRET = 'X-Amz-Signature=do-not-log-0123456789abcdef';
 
@@ -210,9 +222,9 @@ export class CloudFormationSimulator {
       AWS_ENDPOINT_URL_IOT: this.options.moto.endpoint,
       AWS_ENDPOINT_URL_CLOUDFORMATION: this.options.moto.endpoint,
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-      AWS_SESSION_TOKEN: undefined,
+      AWS_ACCESS_KEY_ID: HANDLER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: HANDLER_CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: HANDLER_CREDENTIALS.sessionToken,
       AWS_PROFILE: undefined,
       USER_ON_EVENT_FUNCTION_ARN: `arn:aws:lambda:us-east-1:123456789012:function:${this.options.functionName ?? 'package-version-handler'}`,
     });

@@ -4,8 +4,10 @@
  * update, a Delete whose Create's response was lost, a Delete that
  * overtakes its Create, and IAM's eventual consistency.
  */
+import { STACK_NAME } from './cloudformation-simulator';
 import { arnOf, PACKAGE, useLifecycle } from './harness';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
+import { testHandlerCallsAuthorized } from '../iam/handler-calls';
 
 const env = useLifecycle();
 
@@ -164,3 +166,5 @@ test('IAM propagation: AccessDenied on a create\'s first call is retried for a w
   expect((await env.tagsOf(ARN))[CREATION_MARKER_TAG]).toBe(env.marker('Firmware140', res.RequestId));
   expect(env.cfn.logs.filter((l) => l.includes('IoT denied access')).length).toBe(2);
 });
+
+testHandlerCallsAuthorized(() => env.moto, { stackName: STACK_NAME });

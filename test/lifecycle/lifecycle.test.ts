@@ -10,9 +10,10 @@ import {
   UpdatePackageCommand,
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
-import { RESPONSE_URL_SECRET } from './cloudformation-simulator';
+import { RESPONSE_URL_SECRET, STACK_NAME } from './cloudformation-simulator';
 import { PACKAGE, useLifecycle } from './harness';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
+import { testHandlerCallsAuthorized } from '../iam/handler-calls';
 
 const SECRET_DESCRIPTION = 'Bootloader fix, confidential rollout plan';
 const SECRET_ATTRIBUTE = 'stable-channel-secret-value';
@@ -265,3 +266,5 @@ test('nothing logged carries the ResponseURL, and the handler never logs descrip
   expect(handlerLines.join('\n')).not.toContain(SECRET_ATTRIBUTE);
   expect(handlerLines.join('\n')).toContain('"notice":"CloudFormation request"');
 });
+
+testHandlerCallsAuthorized(() => env.moto, { stackName: STACK_NAME });

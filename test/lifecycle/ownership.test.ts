@@ -10,9 +10,11 @@ import {
   DeletePackageVersionCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-iot';
+import { STACK_NAME } from './cloudformation-simulator';
 import { arnOf, PACKAGE, useLifecycle } from './harness';
 import { callerOf, markerValue } from '../../lambda/ownership';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
+import { testHandlerCallsAuthorized } from '../iam/handler-calls';
 
 const env = useLifecycle();
 
@@ -205,3 +207,5 @@ describe('a construct moved within its stack', () => {
     expect(update.Status).toBe('SUCCESS');
   });
 });
+
+testHandlerCallsAuthorized(() => env.moto, { stackName: STACK_NAME });

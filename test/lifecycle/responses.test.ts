@@ -7,6 +7,7 @@
 import { randomUUID } from 'crypto';
 import { CreatePackageCommand, UpdatePackageCommand, UpdatePackageVersionCommand } from '@aws-sdk/client-iot';
 import { PACKAGE, useLifecycle } from './harness';
+import { testHandlerCallsAuthorized } from '../iam/handler-calls';
 
 /** The longest names CloudFormation and Lambda allow. */
 const LONG_STACK_NAME = `S${'t'.repeat(127)}`;
@@ -108,3 +109,5 @@ test('an unknown RequestType fails with a short message that never echoes the ev
   expect(res.Reason).not.toContain(SECRET);
   expect(res.Reason.length).toBeLessThan(400);
 });
+
+testHandlerCallsAuthorized(() => env.moto, { stackName: LONG_STACK_NAME });

@@ -10,7 +10,9 @@ import {
   UpdatePackageCommand,
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
+import { STACK_NAME } from './cloudformation-simulator';
 import { arnOf, PACKAGE, useLifecycle } from './harness';
+import { testHandlerCallsAuthorized } from '../iam/handler-calls';
 
 const env = useLifecycle();
 
@@ -124,3 +126,5 @@ test('an in-place update that needs no refusal does not read the stack status', 
   expect(res.Status).toBe('SUCCESS');
   expect(describeStacksCalls(await env.moto.requests())).toBe(before);
 });
+
+testHandlerCallsAuthorized(() => env.moto, { stackName: STACK_NAME });

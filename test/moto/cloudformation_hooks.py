@@ -73,6 +73,7 @@ def _recorded_describe_stacks(original: Any) -> Any:
             "resourceArn": stack,
             "accountId": self.current_account,
             "region": self.region,
+            "accessKeyId": self.get_access_key(),
         })
         try:
             fault = catalog.take_fault("DescribeStacks")

@@ -22,7 +22,7 @@ import {
   UpdatePackageCommand,
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
-import { MotoServer, motoIotClient, startMotoServer } from './moto-server';
+import { MOTO_CREDENTIALS, MotoServer, motoIotClient, startMotoServer } from './moto-server';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012'; // moto's default account
@@ -528,6 +528,7 @@ describe('request log', () => {
       queryParams: ['clientToken'],
       accountId: ACCOUNT,
       region: REGION,
+      accessKeyId: MOTO_CREDENTIALS.accessKeyId,
       status: 200,
       errorType: null,
     });

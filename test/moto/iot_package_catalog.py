@@ -24,8 +24,10 @@ Test hooks, served by the same server process (moto's own /moto-api app):
 * ``GET  /moto-api/iot-package-catalog/requests``: ``{"requests": [...]}``, one
   entry per package-catalog request, oldest first: operation, method, path, URI
   labels, clientToken, the *names* of the body fields and query parameters
-  (never body values), resourceArn (tagging operations), account, region, and
-  the HTTP status / error type that was returned.
+  (never body values), resourceArn (tagging operations), account, region, the
+  access key id that signed the request (``accessKeyId``: whose call it was,
+  which is what IAM authorizes; tests tell the handler's calls from their own
+  by it), and the HTTP status / error type that was returned.
 * ``POST /moto-api/iot-package-catalog/faults`` with
   ``{"operation": "CreatePackageVersion", "errorType": "ThrottlingException",
   "message": "...", "count": 1}``: the next ``count`` requests of that operation
@@ -710,6 +712,7 @@ def _catalog_operation(operation: str) -> Callable[[Callable[..., Any]], Callabl
                 "queryParams": sorted(query.keys()),
                 "accountId": self.current_account,
                 "region": self.region,
+                "accessKeyId": self.get_access_key(),
                 **({"resourceArn": _resource_arn_of(self)}
                    if operation in ("TagResource", "UntagResource", "ListTagsForResource") else {}),
             })

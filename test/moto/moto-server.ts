@@ -73,6 +73,12 @@ export interface RecordedRequest {
   readonly resourceArn?: string | null;
   readonly accountId: string;
   readonly region: string;
+  /**
+   * The access key id the request was signed with: who made the call, as IAM
+   * sees it. Tests sign with MOTO_CREDENTIALS, the handler with the
+   * credentials the simulator gives it (as Lambda gives its role's).
+   */
+  readonly accessKeyId: string;
   /** HTTP status returned (null only while the request is in flight). */
   readonly status: number | null;
   /** Error type returned, e.g. 'ConflictException', or null on success. */

@@ -59,10 +59,10 @@ describe('stack status', () => {
     await expect(cfn.send(new DescribeStacksCommand({ StackName: stackId }))).rejects.toMatchObject({ name: 'Throttling', message: 'Rate exceeded' });
     await cfn.send(new DescribeStacksCommand({ StackName: stackId }));
 
-    const recorded = (await moto.requests()).map((r) => [r.service, r.operation, r.resourceArn, r.status, r.errorType]);
+    const recorded = (await moto.requests()).map((r) => [r.service, r.operation, r.resourceArn, r.status, r.errorType, r.accessKeyId]);
     expect(recorded).toEqual([
-      ['cloudformation', 'DescribeStacks', stackId, 400, 'Throttling'],
-      ['cloudformation', 'DescribeStacks', stackId, 200, null],
+      ['cloudformation', 'DescribeStacks', stackId, 400, 'Throttling', MOTO_CREDENTIALS.accessKeyId],
+      ['cloudformation', 'DescribeStacks', stackId, 200, null, MOTO_CREDENTIALS.accessKeyId],
     ]);
   });
 

@@ -1,0 +1,80 @@
+/**
+ * Registers, in a lifecycle suite, the test that every call the handler made
+ * in that suite is allowed by the role a real stack would give it.
+ *
+ * Call it at the end of the file: jest runs tests in the order they are
+ * declared, so the test sees the calls of every test before it
+ * (`allRequests()` survives moto's resets).
+ */
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { findViolations } from './authorization';
+import { PackageVersion } from '../../src';
+import { PackageVersionProvider, PROVIDER_ID } from '../../src/private/provider';
+import { HANDLER_CREDENTIALS } from '../lifecycle/cloudformation-simulator';
+import type { MotoServer, RecordedRequest } from '../moto/moto-server';
+
+export const HANDLER_CALLS_TEST_TITLE = 'every call the handler made is allowed by its role (Service Authorization data)';
+
+export interface HandlerCallsOptions {
+  /**
+   * The name of the stack the handler's events come from. AWS::StackId
+   * resolves to the id of the stack of that name that each call names (the
+   * lifecycle harness re-creates the stack whenever moto is reset).
+   */
+  readonly stackName: string;
+  /**
+   * Register it with `test.failing`: the role is known not to allow a call
+   * yet, and the test proves it.
+   * @default false
+   */
+  readonly expectFailure?: boolean;
+}
+
+/**
+ * The handler's calls. IAM authorizes a call by the principal that signed
+ * it, and so does this: the simulator gives the handler its own credentials
+ * (as Lambda gives a function its role's), while the tests' own clients
+ * (creating packages, publishing, tagging from outside) sign with
+ * MOTO_CREDENTIALS. A test client that signed with the handler's
+ * credentials would be checked too: never skipped unnoticed.
+ */
+export function handlerCalls(requests: readonly RecordedRequest[]): RecordedRequest[] {
+  return requests.filter((r) => r.accessKeyId === HANDLER_CREDENTIALS.accessKeyId);
+}
+
+/** Package names the calls name, in their labels or ARNs. */
+export function packageNamesOf(requests: readonly RecordedRequest[]): string[] {
+  const names = requests.flatMap((r) => [
+    r.uriLabels?.packageName,
+    r.resourceArn ? /:package\/([^/]+)/.exec(r.resourceArn)?.[1] : undefined,
+  ]);
+  return [...new Set(names.filter((n): n is string => !!n))].sort();
+}
+
+/**
+ * A stack as a user would write it for these calls: one PackageVersion per
+ * package the calls name, so its handler role has every per-package policy.
+ */
+export function stackForCalls(requests: readonly RecordedRequest[], stackId: string): { stack: Stack; roleLogicalId: string } {
+  const stackName = /:stack\/([^/]+)\//.exec(stackId)?.[1] ?? 'HandlerCalls';
+  const stack = new Stack(new App(), stackName, { env: { account: '123456789012', region: 'us-east-1' } });
+  packageNamesOf(requests).forEach((packageName, i) => new PackageVersion(stack, `Version${i}`, { packageName, versionName: '1.0.0' }));
+  const provider = stack.node.findChild(PROVIDER_ID) as PackageVersionProvider;
+  const roleLogicalId = stack.getLogicalId(provider.handlerRole.node.defaultChild as CfnElement);
+  return { stack, roleLogicalId };
+}
+
+/** Registers the test; `getMoto` is read when it runs (after beforeAll). */
+export function testHandlerCallsAuthorized(getMoto: () => MotoServer, options: HandlerCallsOptions): void {
+  (options.expectFailure ? test.failing : test)(HANDLER_CALLS_TEST_TITLE, async () => {
+    const requests = handlerCalls(await getMoto().allRequests());
+    expect(requests.length).toBeGreaterThan(0);
+    const stackId = `arn:aws:cloudformation:us-east-1:123456789012:stack/${options.stackName}/00000000-0000-4000-8000-000000000000`;
+    const { stack, roleLogicalId } = stackForCalls(requests, stackId);
+    const violations = await findViolations(requests, Template.fromStack(stack).toJSON(), { roleLogicalId, stackId });
+    if (violations.length > 0) {
+      throw new Error(`The handler role does not allow ${violations.length} of the handler's calls:\n- ${violations.join('\n- ')}`);
+    }
+  });
+}
