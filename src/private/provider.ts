@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { ArnFormat, Duration, Reference, RemovalPolicy, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Reference, RemovalPolicy, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -85,6 +85,12 @@ export class PackageVersionProvider extends Construct {
     this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['iot:GetIndexingConfiguration', 'iot:ListTagsForResource'],
       resources: ['*'],
+    }));
+    // The handler reads its own stack's status to tell a rollback from a
+    // deployment. AWS::StackId is a pseudo parameter: no dependency cycle.
+    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [Aws.STACK_ID],
     }));
 
     const handler = new lambda.Function(this, 'Handler', {

@@ -28,6 +28,8 @@ export function renderWorstCase(value: unknown, resources: Record<string, { Type
         'AWS::Partition': 'aws-iso-f',
         'AWS::Region': 'us-isof-south-1',
         'AWS::AccountId': '123456789012',
+        // The longest stack name CloudFormation allows, and a stack id's UUID.
+        'AWS::StackId': `arn:aws-iso-f:cloudformation:us-isof-south-1:123456789012:stack/${'s'.repeat(128)}/${'0'.repeat(36)}`,
       };
       return pseudo[obj.Ref as string] ?? 'r'.repeat(128);
     }
