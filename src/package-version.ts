@@ -169,14 +169,36 @@ export interface PackageVersionProps {
    * What happens to the version in IoT when it is removed from the stack,
    * replaced, or its stack is deleted.
    *
-   * `RemovalPolicy.DESTROY` deletes it, and `RemovalPolicy.RETAIN` leaves it in
-   * IoT. Consider RETAIN for versions that devices in the field run. A
-   * version that is its package's default version is never deleted: the
-   * deployment fails with instructions instead.
+   * `RemovalPolicy.DESTROY` deletes it; `RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE`
+   * leaves it in IoT, which suits versions that devices in the field run.
+   * Prefer that to `RETAIN`: `RETAIN` also keeps a version whose first
+   * deployment rolled back. A version that is its package's default version
+   * is never deleted: the deployment fails with instructions instead (during
+   * a rollback, the version is kept and the rollback goes on).
    *
    * @default RemovalPolicy.DESTROY, as for `CfnSoftwarePackageVersion`
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Take over a version of this name that already exists, and that this
+   * resource did not create, and bring it to this construct's state.
+   *
+   * For versions made with the console or CI, and for migrating from
+   * `CfnSoftwarePackageVersion` (retain it, remove it from its stack, then
+   * declare it here with `adoptExisting`). From then on this resource owns
+   * the version: its `removalPolicy` applies to it. Tags set outside the
+   * stack are kept. If the deployment that adopts it rolls back, the version
+   * is handed back unchanged in ownership, not deleted. Attributes of a
+   * version that is no longer DRAFT cannot change, so adopting a published
+   * version with other attributes fails before any change.
+   *
+   * Without it, a version this resource did not create is never modified or
+   * deleted, and creating over it fails with a message naming this option.
+   *
+   * @default false
+   */
+  readonly adoptExisting?: boolean;
 }
 
 /** How long CloudFormation waits for the provider's response. */
@@ -383,6 +405,8 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
       Description: props.description,
       Attributes: props.attributes,
       Tags: Lazy.any({ produce: () => this.renderTags() }) as unknown as TagEntry[],
+      // Only when set, so that templates without it stay exactly as they were.
+      AdoptExisting: props.adoptExisting ? 'true' : undefined,
     };
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,

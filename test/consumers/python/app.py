@@ -13,7 +13,7 @@ stack = Stack(app, "ConsumerCatalog", env=Environment(account="123456789012", re
 
 # README:start
 firmware = iot.CfnSoftwarePackage(stack, "Firmware", package_name="firmware")
-firmware.apply_removal_policy(RemovalPolicy.RETAIN)
+firmware.apply_removal_policy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)
 
 stable = PackageVersion(stack, "Firmware140",
     package_name=firmware.ref,
@@ -21,7 +21,7 @@ stable = PackageVersion(stack, "Firmware140",
     description="Bootloader fix",
     attributes={"channel": "stable", "hw:rev": "B"},
     tags={"team": "edge"},
-    removal_policy=RemovalPolicy.RETAIN,
+    removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
 )
 
 beta = PackageVersion(stack, "Firmware150Beta",
@@ -44,8 +44,14 @@ bootloader_next = PackageVersion(stack, "Bootloader310",
     package_name=bootloader.ref,
     version_name="3.1.0",
 )
-bootloader_next.apply_removal_policy(RemovalPolicy.RETAIN)
+bootloader_next.apply_removal_policy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)
 bootloader_next.cdk_tag_manager.set_tag("tier", "gold")
+# Made in the console before this stack managed it.
+PackageVersion(stack, "Bootloader290",
+    package_name=bootloader.ref,
+    version_name="2.9.0",
+    adopt_existing=True,
+)
 
 previous = PackageVersion.from_package_version_arn(stack, "Firmware130",
     "arn:aws:iot:eu-west-1:123456789012:package/firmware/version/1.3.0")
@@ -63,7 +69,7 @@ job_runner = iam.Role(stack, "JobRunner", assumed_by=iam.ServicePrincipal("iot.a
 stable.grant_read(job_runner)
 secure_boot.grant(job_runner, "iot:GetPackageVersion")
 previous.grant_read(job_runner)
-legacy.grant(job_runner, "iot:GetPackageVersion", "iot:ListTagsForResource")
+legacy.grant(job_runner, "iot:GetPackageVersion", "iot:UpdatePackageVersion")
 pinned.grant_read(job_runner)
 
 CfnOutput(stack, "StableStatus", value=stable.package_version_status)

@@ -15,7 +15,7 @@ const stack = new Stack(app, 'ConsumerCatalog', { env: { account: '123456789012'
 
 // README:start
 const firmware = new iot.CfnSoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
-firmware.applyRemovalPolicy(RemovalPolicy.RETAIN);
+firmware.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
 
 const stable = new PackageVersion(stack, 'Firmware140', {
   packageName: firmware.ref,
@@ -23,7 +23,7 @@ const stable = new PackageVersion(stack, 'Firmware140', {
   description: 'Bootloader fix',
   attributes: { 'channel': 'stable', 'hw:rev': 'B' },
   tags: { team: 'edge' },
-  removalPolicy: RemovalPolicy.RETAIN,
+  removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
 });
 
 const beta = new PackageVersion(stack, 'Firmware150Beta', {
@@ -46,8 +46,14 @@ const bootloaderNext = new PackageVersion(stack, 'Bootloader310', {
   packageName: bootloader.ref,
   versionName: '3.1.0',
 });
-bootloaderNext.applyRemovalPolicy(RemovalPolicy.RETAIN);
+bootloaderNext.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
 bootloaderNext.cdkTagManager.setTag('tier', 'gold');
+// Made in the console before this stack managed it.
+new PackageVersion(stack, 'Bootloader290', {
+  packageName: bootloader.ref,
+  versionName: '2.9.0',
+  adoptExisting: true,
+});
 
 const previous = PackageVersion.fromPackageVersionArn(stack, 'Firmware130',
   'arn:aws:iot:eu-west-1:123456789012:package/firmware/version/1.3.0');
@@ -65,7 +71,7 @@ const jobRunner = new iam.Role(stack, 'JobRunner', { assumedBy: new iam.ServiceP
 stable.grantRead(jobRunner);
 secureBoot.grant(jobRunner, 'iot:GetPackageVersion');
 previous.grantRead(jobRunner);
-legacy.grant(jobRunner, 'iot:GetPackageVersion', 'iot:ListTagsForResource');
+legacy.grant(jobRunner, 'iot:GetPackageVersion', 'iot:UpdatePackageVersion');
 pinned.grantRead(jobRunner);
 
 new CfnOutput(stack, 'StableStatus', { value: stable.packageVersionStatus });

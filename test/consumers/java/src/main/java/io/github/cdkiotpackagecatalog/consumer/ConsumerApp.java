@@ -31,7 +31,7 @@ public final class ConsumerApp {
         CfnSoftwarePackage firmware = CfnSoftwarePackage.Builder.create(stack, "Firmware")
                 .packageName("firmware")
                 .build();
-        firmware.applyRemovalPolicy(RemovalPolicy.RETAIN);
+        firmware.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
 
         PackageVersion stable = PackageVersion.Builder.create(stack, "Firmware140")
                 .packageName(firmware.getRef())
@@ -39,7 +39,7 @@ public final class ConsumerApp {
                 .description("Bootloader fix")
                 .attributes(Map.of("channel", "stable", "hw:rev", "B"))
                 .tags(Map.of("team", "edge"))
-                .removalPolicy(RemovalPolicy.RETAIN)
+                .removalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)
                 .build();
 
         PackageVersion beta = PackageVersion.Builder.create(stack, "Firmware150Beta")
@@ -64,8 +64,14 @@ public final class ConsumerApp {
                 .packageName(bootloader.getRef())
                 .versionName("3.1.0")
                 .build();
-        bootloaderNext.applyRemovalPolicy(RemovalPolicy.RETAIN);
+        bootloaderNext.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
         bootloaderNext.getCdkTagManager().setTag("tier", "gold");
+        // Made in the console before this stack managed it.
+        PackageVersion.Builder.create(stack, "Bootloader290")
+                .packageName(bootloader.getRef())
+                .versionName("2.9.0")
+                .adoptExisting(true)
+                .build();
 
         IPackageVersion previous = PackageVersion.fromPackageVersionArn(stack, "Firmware130",
                 "arn:aws:iot:eu-west-1:123456789012:package/firmware/version/1.3.0");
@@ -87,7 +93,7 @@ public final class ConsumerApp {
         stable.grantRead(jobRunner);
         secureBoot.grant(jobRunner, "iot:GetPackageVersion");
         previous.grantRead(jobRunner);
-        legacy.grant(jobRunner, "iot:GetPackageVersion", "iot:ListTagsForResource");
+        legacy.grant(jobRunner, "iot:GetPackageVersion", "iot:UpdatePackageVersion");
         pinned.grantRead(jobRunner);
 
         CfnOutput.Builder.create(stack, "StableStatus").value(stable.getPackageVersionStatus()).build();
