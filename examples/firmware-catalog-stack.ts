@@ -15,7 +15,7 @@ export class FirmwareCatalogStack extends Stack {
       description: 'Device firmware',
     });
     // Deleting a package deletes all its versions: keep it, as it holds a retained version.
-    firmware.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    firmware.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
 
     const v140 = new PackageVersion(this, 'Firmware140', {
       packageName: firmware.ref,
@@ -24,7 +24,7 @@ export class FirmwareCatalogStack extends Stack {
       attributes: { 'channel': 'stable', 'hw:rev': 'B' },
       tags: { team: 'edge' },
       // Devices in the field run this version: keep it if it leaves the stack.
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     new PackageVersion(this, 'Firmware150Beta', {

@@ -188,8 +188,8 @@ export interface PackageVersionProps {
    * `CfnSoftwarePackageVersion` (retain it, remove it from its stack, then
    * declare it here with `adoptExisting`). From then on this resource owns
    * the version: its `removalPolicy` applies to it. Tags set outside the
-   * stack are kept. If the deployment that adopts it rolls back, the version
-   * is handed back unchanged in ownership, not deleted. Attributes of a
+   * stack are kept. If the deployment that creates this resource rolls back,
+   * the version is handed back to its previous owner, not deleted. Attributes of a
    * version that is no longer DRAFT cannot change, so adopting a published
    * version with other attributes fails before any change.
    *
@@ -433,7 +433,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
    * Sets what happens to the version in IoT when it leaves the stack; see
    * `PackageVersionProps.removalPolicy`.
    *
-   * @param policy DESTROY deletes the version, RETAIN leaves it in IoT
+   * @param policy DESTROY deletes the version; RETAIN_ON_UPDATE_OR_DELETE (or RETAIN) leaves it in IoT
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
     checkRemovalPolicy(this, policy);

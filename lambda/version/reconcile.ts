@@ -102,7 +102,8 @@ export async function applyTags(arn: string, desired: Record<string, string>, pr
     await untagResource(arn, toRemove);
   }
   if (Object.keys(toSet).length > 0 || toRemove.length > 0) {
-    log('tags updated', { arn, set: Object.keys(toSet), removed: toRemove });
+    // Counts only: the removed keys come from the previous template, which was never validated.
+    log('tags updated', { arn, set: Object.keys(toSet).length, removed: toRemove.length });
   }
 }
 
