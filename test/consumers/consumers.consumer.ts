@@ -104,7 +104,7 @@ test('the wheel and the jar carry the bundled handler', () => {
 
 test('the TypeScript reference declares the expected stack', () => {
   const resources = Object.values((reference as { Resources: Record<string, { Type: string }> }).Resources);
-  expect(resources.filter((r) => r.Type === 'Custom::IotPackageVersion')).toHaveLength(4);
+  expect(resources.filter((r) => r.Type === 'Custom::IotPackageVersion')).toHaveLength(5);
   expect(resources.filter((r) => r.Type === 'AWS::IoT::SoftwarePackage')).toHaveLength(2);
 });
 
