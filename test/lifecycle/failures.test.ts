@@ -127,26 +127,15 @@ describe('a Delete without the ARN', () => {
 });
 
 describe('a Delete that overtakes its Create', () => {
-  test('arriving while the Create is paused after CreatePackageVersion: nothing is left', async () => {
-    await env.moto.hold('CreatePackageVersion', 'after');
+  test.each<['before' | 'after', string]>([
+    ['after', 'arriving while the Create is paused after CreatePackageVersion: nothing is left'],
+    ['before', 'arriving before CreatePackageVersion: the Create undoes what it then makes'],
+  ])('(held %s the create) %s', async (when) => {
+    await env.moto.hold('CreatePackageVersion', when);
     const create = env.cfn.create('Firmware140', props);
     await env.moto.waitUntilHeld();
 
     // A sibling failed: CloudFormation cancels the create and deletes it.
-    const del = await env.cfn.delete('Firmware140', MADE_UP_ID, props, { stackStatus: 'ROLLBACK_IN_PROGRESS' });
-    expect(del.Status).toBe('SUCCESS');
-    await env.moto.releaseHolds();
-    const res = await create;
-
-    expect(res.Status).toBe('FAILED');
-    expect(await env.versionExists('1.4.0')).toBe(false);
-  });
-
-  test('arriving before CreatePackageVersion: the Create undoes what it then makes', async () => {
-    await env.moto.hold('CreatePackageVersion', 'before');
-    const create = env.cfn.create('Firmware140', props);
-    await env.moto.waitUntilHeld();
-
     const del = await env.cfn.delete('Firmware140', MADE_UP_ID, props, { stackStatus: 'ROLLBACK_IN_PROGRESS' });
     expect(del.Status).toBe('SUCCESS');
     await env.moto.releaseHolds();

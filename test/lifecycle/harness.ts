@@ -17,6 +17,15 @@ import { MotoServer, motoIotClient, startMotoServer, StartMotoServerOptions } fr
 /** The package every lifecycle test starts with. */
 export const PACKAGE = 'firmware';
 
+/** The properties of a typical version of the test package, as the construct writes them. */
+export const VERSION_PROPS = {
+  PackageName: PACKAGE,
+  VersionName: '1.4.0',
+  Description: 'Bootloader fix',
+  Attributes: { channel: 'stable' },
+  Tags: [{ Key: 'team', Value: 'edge' }],
+};
+
 export interface LifecycleOptions {
   readonly moto?: StartMotoServerOptions;
   readonly simulator?: Omit<SimulatorOptions, 'moto'>;

@@ -11,20 +11,14 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-iot';
 import { STACK_NAME } from './cloudformation-simulator';
-import { arnOf, PACKAGE, useLifecycle } from './harness';
+import { arnOf, PACKAGE, useLifecycle, VERSION_PROPS } from './harness';
 import { callerOf, markerValue } from '../../lambda/ownership';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 import { testHandlerCallsAuthorized } from '../iam/handler-calls';
 
 const env = useLifecycle();
 
-const props = {
-  PackageName: PACKAGE,
-  VersionName: '1.4.0',
-  Description: 'Bootloader fix',
-  Attributes: { channel: 'stable' },
-  Tags: [{ Key: 'team', Value: 'edge' }],
-};
+const props = VERSION_PROPS;
 const ARN = arnOf('1.4.0');
 
 /** The marker a resource of another stack writes. */

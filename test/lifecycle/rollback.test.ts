@@ -11,18 +11,12 @@ import {
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
 import { STACK_NAME } from './cloudformation-simulator';
-import { arnOf, PACKAGE, useLifecycle } from './harness';
+import { arnOf, PACKAGE, useLifecycle, VERSION_PROPS } from './harness';
 import { testHandlerCallsAuthorized } from '../iam/handler-calls';
 
 const env = useLifecycle();
 
-const props = {
-  PackageName: PACKAGE,
-  VersionName: '1.4.0',
-  Description: 'Bootloader fix',
-  Attributes: { channel: 'stable' },
-  Tags: [{ Key: 'team', Value: 'edge' }],
-};
+const props = VERSION_PROPS;
 const ARN = arnOf('1.4.0');
 
 async function publish(versionName = '1.4.0'): Promise<void> {
