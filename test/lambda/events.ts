@@ -18,9 +18,15 @@ export const PARTITION = 'aws';
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
 
-export const STACK_ID = `arn:${PARTITION}:cloudformation:${REGION}:${ACCOUNT}:stack/FirmwareStack/0f8a6e10-7c1b-11ef-9d2a-0a1b2c3d4e5f`;
+/** The stack of every event unless a test says otherwise: its name is what ownership hashes. */
+export const STACK_NAME = 'FirmwareStack';
+export const STACK_ID = `arn:${PARTITION}:cloudformation:${REGION}:${ACCOUNT}:stack/${STACK_NAME}/0f8a6e10-7c1b-11ef-9d2a-0a1b2c3d4e5f`;
+/** The same stack deleted and deployed again under the same name: a new id, the same name. */
+export const RECREATED_STACK_ID = `arn:${PARTITION}:cloudformation:${REGION}:${ACCOUNT}:stack/${STACK_NAME}/11111111-2222-4333-8444-555555555555`;
 export const SERVICE_TOKEN = `arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:FirmwareStack-ProviderframeworkonEvent-AbCdEf012345`;
 export const LOGICAL_ID = 'FirmwareVersion0A1B2C3D';
+/** Another resource of the same stack, e.g. the same construct before it moved within the stack. */
+export const OTHER_LOGICAL_ID = 'OtherFirmwareVersion9F8E7D6C';
 
 /** The signature part of the fake ResponseURL: it must never show up in logs. */
 export const RESPONSE_URL_SECRET = 'wJalrXUtnFEMI%2FK7MDENG%2FbPxRfiCYzEXAMPLESIGNATURE0123456789abcdef';
@@ -39,7 +45,8 @@ export type Props = Partial<PackageVersionResourceProperties> & Record<string, u
 type CfnProps = CloudFormationCustomResourceResourcePropertiesCommon;
 
 /** Another stack in the same account and region, e.g. one that made a version with the same name. */
-export const OTHER_STACK_ID = `arn:${PARTITION}:cloudformation:${REGION}:${ACCOUNT}:stack/OtherStack/5b2e9c40-7c1b-11ef-8e3f-0a9b8c7d6e5f`;
+export const OTHER_STACK_NAME = 'OtherStack';
+export const OTHER_STACK_ID = `arn:${PARTITION}:cloudformation:${REGION}:${ACCOUNT}:stack/${OTHER_STACK_NAME}/5b2e9c40-7c1b-11ef-8e3f-0a9b8c7d6e5f`;
 
 /** The ARN IoT gives a package version in the test account. */
 export function arnOf(packageName: string, versionName: string): string {

@@ -136,6 +136,7 @@ describe('readDesiredVersion rejects wrong types before coercing them', () => {
       description: 'true',
       attributes: { n: '7', b: 'false' },
       tags: { 5: '3', flag: 'true' },
+      adoptExisting: false,
     });
   });
 
@@ -222,6 +223,7 @@ describe('readLenient skips what it cannot read, and never throws', () => {
       versionName: '',
       attributes: { c: 'ok' },
       tags: { ok: 'fine' },
+      adoptExisting: false,
     });
   });
 

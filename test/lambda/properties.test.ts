@@ -1,6 +1,6 @@
 import { tagList } from './events';
 import { MAX_VALIDATION_MESSAGE } from '../../lambda/errors';
-import { readDesiredVersion, readLenient } from '../../lambda/properties';
+import { identityOf, readDesiredVersion, readLenient } from '../../lambda/properties';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 
 describe('readLenient', () => {
@@ -18,18 +18,19 @@ describe('readLenient', () => {
       description: 'text',
       attributes: { 'channel': 'stable', 'hw:rev': 'B' },
       tags: { Env: 'prod', Team: 'iot' },
+      adoptExisting: false,
     });
   });
 
   test.each([undefined, null, {}])('gives empty names, no description and empty maps for %p', (raw) => {
     const read = readLenient(raw);
-    expect(read).toEqual({ packageName: '', versionName: '', attributes: {}, tags: {} });
+    expect(read).toEqual({ packageName: '', versionName: '', attributes: {}, tags: {}, adoptExisting: false });
     expect(read.description).toBeUndefined();
   });
 
   test('turns non-string scalars into strings', () => {
     expect(readLenient({ PackageName: 42, VersionName: 1.5, Description: true, Attributes: { n: 7, b: false }, Tags: [{ Key: 'n', Value: 3 }] }))
-      .toEqual({ packageName: '42', versionName: '1.5', description: 'true', attributes: { n: '7', b: 'false' }, tags: { n: '3' } });
+      .toEqual({ packageName: '42', versionName: '1.5', description: 'true', attributes: { n: '7', b: 'false' }, tags: { n: '3' }, adoptExisting: false });
   });
 
   test('null description is absent; null attribute and tag values become empty strings', () => {
@@ -76,6 +77,7 @@ describe('readDesiredVersion', () => {
       versionName: '1.0.0',
       attributes: { channel: 'stable' },
       tags: { Env: 'prod' },
+      adoptExisting: false,
     });
   });
 
@@ -164,5 +166,41 @@ describe('readDesiredVersion', () => {
       expect(message.split('\n')).toHaveLength(11);
       expect(message).toMatch(/- attributes: key "bad\.key\.009" contains '\.' \(U\+002E\); keys must be characters of a-z, A-Z, 0-9, ':', '_' and '-'$/);
     });
+  });
+});
+
+describe('AdoptExisting', () => {
+  test.each<[unknown, boolean]>([
+    ['true', true],
+    [true, true],
+    ['false', false],
+    ['TRUE', false],
+    ['yes', false],
+    ['', false],
+    [undefined, false],
+    [null, false],
+    [['true'], false],
+  ])('%p reads as %p, in both readers', (value, adopt) => {
+    expect(readDesiredVersion({ PackageName: 'firmware', VersionName: '1.0.0', AdoptExisting: value }).adoptExisting).toBe(adopt);
+    expect(readLenient({ AdoptExisting: value }).adoptExisting).toBe(adopt);
+  });
+});
+
+describe('identityOf', () => {
+  test('the names, when both are valid', () => {
+    expect(identityOf({ PackageName: 'firmware', VersionName: '1.0.0', Description: 'not needed' })).toEqual({ packageName: 'firmware', versionName: '1.0.0' });
+  });
+
+  test.each<[string, unknown]>([
+    ['no properties', undefined],
+    ['a list', [{ PackageName: 'firmware', VersionName: '1.0.0' }]],
+    ['a missing VersionName', { PackageName: 'firmware' }],
+    ['an empty PackageName', { PackageName: '', VersionName: '1.0.0' }],
+    ['an invalid VersionName', { PackageName: 'firmware', VersionName: 'v 1' }],
+    ['a 129-character PackageName', { PackageName: 'p'.repeat(129), VersionName: '1.0.0' }],
+    ['a number as VersionName (never coerced here)', { PackageName: 'firmware', VersionName: 1 }],
+    ['an inherited name', Object.create({ PackageName: 'firmware', VersionName: '1.0.0' })],
+  ])('undefined for %s', (_label, raw) => {
+    expect(identityOf(raw)).toBeUndefined();
   });
 });
