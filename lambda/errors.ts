@@ -22,7 +22,11 @@ export class AwsCallError extends Error {
 
 /** The handler's time ran out while the SDK was still retrying. */
 export class DeadlineError extends Error {
-  constructor(operation: string, lastRetried?: { readonly name: string; readonly count: number }) {
+  /**
+   * @param sent whether the call went out before time ran out: if it did,
+   * the service may have acted on it
+   */
+  constructor(operation: string, lastRetried?: { readonly name: string; readonly count: number }, public readonly sent = true) {
     const why = lastRetried === undefined
       ? 'AWS did not answer in time'
       : isThrottling(lastRetried.name)

@@ -32,7 +32,10 @@ export function recordRetries<T extends { middlewareStack: unknown }>(client: T)
       try {
         return await next(args);
       } catch (e) {
-        noteRetry(errorName(e));
+        // An attempt the deadline cut off says nothing about why time ran out.
+        if (errorName(e) !== 'AbortError') {
+          noteRetry(errorName(e));
+        }
         throw e;
       }
     },
@@ -55,7 +58,7 @@ export interface CallOptions {
 export async function send<O>(operation: string, call: (options: CallOptions) => Promise<O>): Promise<O> {
   const ms = timeLeft();
   if (ms <= 0) {
-    throw new DeadlineError(operation, currentInvocation().lastRetried);
+    throw new DeadlineError(operation, currentInvocation().lastRetried, false);
   }
   const abortSignal = AbortSignal.timeout(ms);
   try {

@@ -4,13 +4,13 @@
  */
 import { createHash } from 'crypto';
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
-import { completeOrUndo, Made } from './made';
+import { completeOrUndo, Made, Undo } from './made';
 import { reconcile } from './reconcile';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 import { readStackStatus } from '../aws/cloudformation';
-import { createPackageVersion, findPackage, findPackageVersion, listTags, tagResource } from '../aws/iot';
-import { sleep, timeLeft } from '../deadline';
-import { callFailed, errorName, truncate } from '../errors';
+import { createPackageVersion, deletePackageVersion, findPackage, findPackageVersion, listTags, tagResource } from '../aws/iot';
+import { inCleanup, sleep, timeLeft } from '../deadline';
+import { callFailed, DeadlineError, errorName, truncate } from '../errors';
 import { log } from '../log';
 import { Caller, callerOf, markerValue, parseMarker, sameStack } from '../ownership';
 import { DesiredVersion, readDesiredVersion } from '../properties';
@@ -31,6 +31,11 @@ export async function onCreate(event: CloudFormationCustomResourceCreateEvent): 
 export interface CreateOptions {
   /** Tags the previous template gave the version, if any: the only ones a take-back removes. */
   readonly previousTags?: Record<string, string>;
+  /**
+   * The request is a rollback's (a rename rolled back): a version this
+   * resource may not take is left as it is instead of failing the rollback.
+   */
+  readonly rollingBack?: boolean;
 }
 
 /**
@@ -57,10 +62,50 @@ export async function createVersion(desired: DesiredVersion, caller: Caller, opt
     const state = { arn: out.packageVersionArn!, status: out.status, errorReason: out.errorReason };
     return { state, undo: { kind: 'delete', packageName, versionName } };
   } catch (e) {
-    if (errorName(e) !== 'ConflictException') {
-      throw await createFailure(desired, e);
+    if (errorName(e) === 'ConflictException') {
+      return resolveConflict(desired, caller, options, e);
     }
-    return resolveConflict(desired, caller, options, e);
+    const failure = await createFailure(desired, e);
+    const unanswered = e instanceof DeadlineError ? e.sent : !REJECTED_BEFORE_CREATING.has(errorName(e));
+    const cleanup = unanswered ? await undoUnansweredCreate(desired, caller) : '';
+    throw cleanup ? new Error(`${failure.message}${cleanup}`) : failure;
+  }
+}
+
+/** Errors with which IoT refuses a create without making anything. */
+const REJECTED_BEFORE_CREATING = new Set([
+  'ValidationException', 'AccessDeniedException', 'UnauthorizedException', 'ServiceQuotaExceededException',
+  'ThrottlingException', 'ResourceNotFoundException',
+]);
+
+/**
+ * A CreatePackageVersion that failed without an answer (cut off by the
+ * deadline, a server error, a lost connection) may still have made the
+ * version, which CloudFormation would then never learn of. Using the cleanup
+ * reserve, delete it if this request's marker says this request made it.
+ *
+ * @returns what to add to the failure, if anything
+ */
+async function undoUnansweredCreate(desired: DesiredVersion, caller: Caller): Promise<string> {
+  const { packageName, versionName } = desired;
+  try {
+    return await inCleanup(async () => {
+      const live = await findPackageVersion(packageName, versionName);
+      if (!live?.packageVersionArn) {
+        return '';
+      }
+      const marker = parseMarker((await listTags(live.packageVersionArn))[CREATION_MARKER_TAG]);
+      if (marker?.owner !== caller.owner || marker.requestId !== caller.requestId || marker.previous !== undefined) {
+        return '';
+      }
+      await deletePackageVersion(packageName, versionName);
+      log('undone: the create had reached IoT; version deleted again', { version: `${packageName}/${versionName}` });
+      return ' IoT had made the version nonetheless; it was deleted again, so nothing is left behind.';
+    });
+  } catch (e) {
+    return ` IoT may have made the version nonetheless, and it could not be checked or deleted (${truncate((e as Error).message, 300)}); ` +
+      `if version '${packageName}/${versionName}' exists with this resource's ownership tag, delete it with ` +
+      `'aws iot delete-package-version --package-name ${packageName} --version-name ${versionName}'.`;
   }
 }
 
@@ -79,8 +124,12 @@ async function resolveConflict(desired: DesiredVersion, caller: Caller, options:
   const state = { arn, status: existing.status, errorReason: existing.errorReason };
 
   if (marker?.owner === caller.owner && marker.requestId === caller.requestId) {
-    log('create was retried: using the version this request already created', { version });
-    return { state, undo: { kind: 'delete', packageName, versionName } };
+    log('create was retried: using the version this request already created or took over', { version });
+    // A take-over (the marker records the previous owner) is undone by handing back, never by deleting.
+    const undo: Undo = marker.previous === undefined
+      ? { kind: 'delete', packageName, versionName }
+      : { kind: 'hand-back', arn, previous: marker.previous };
+    return { state, undo };
   }
   if (marker?.owner === caller.owner) {
     log('version was created earlier by this same resource (e.g. a rename rolled back, or a stack re-created): taking it back', { version });
@@ -95,6 +144,11 @@ async function resolveConflict(desired: DesiredVersion, caller: Caller, options:
     await reconcile(desired, arn, existing, {});
     await tagResource(arn, { [CREATION_MARKER_TAG]: markerValue(caller, previous) });
     return { state, undo: { kind: 'hand-back', arn, previous } };
+  }
+  if (options.rollingBack) {
+    // The rollback goes on; the version stays its owner's.
+    log('rollback: the version now belongs to someone else; left as it is, not taken over', { version });
+    return { state };
   }
   throw new Error(
     `Package version '${version}' already exists and was not created by this CloudFormation resource, so it is not ` +

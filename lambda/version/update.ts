@@ -85,7 +85,7 @@ async function replace(
 ): Promise<HandlerResponse> {
   log('PackageName or VersionName changed: creating the new version', { to: `${desired.packageName}/${desired.versionName}` });
   const rollingBack = isRollback(await readStackStatus(event.StackId));
-  const made = await createVersion(desired, callerOf(event), { previousTags });
+  const made = await createVersion(desired, callerOf(event), { previousTags, rollingBack });
   if (!rollingBack) {
     await confirmStillDeploying(event.StackId, made);
   }

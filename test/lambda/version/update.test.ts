@@ -219,7 +219,7 @@ describe('tags', () => {
     expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: ARN, tags: [{ Key: 'Env', Value: 'prod' }, { Key: 'New', Value: 'y' }] }]);
     expect(inputsOf(UntagResourceCommand)).toEqual([{ resourceArn: ARN, tagKeys: ['Old'] }]);
     expect(iotMock).not.toHaveReceivedCommand(UpdatePackageVersionCommand);
-    expect(notices('tags updated')).toEqual([{ notice: 'tags updated', arn: ARN, set: ['Env', 'New'], removed: ['Old'] }]);
+    expect(notices('tags updated')).toEqual([{ notice: 'tags updated', arn: ARN, set: 2, removed: 1 }]);
   });
 
   test('a value change alone is a TagResource and no UntagResource', async () => {
