@@ -61,6 +61,11 @@ function isThrottling(name: string): boolean {
   return /throttl|toomanyrequests|ratelimit|slowdown/i.test(name);
 }
 
+/** `text` ending with a full stop, to add a sentence after it. */
+export function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 export function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }

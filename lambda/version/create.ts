@@ -10,7 +10,7 @@ import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 import { readStackStatus } from '../aws/cloudformation';
 import { createPackageVersion, deletePackageVersion, findPackage, findPackageVersion, listTags, tagResource } from '../aws/iot';
 import { inCleanup, sleep, timeLeft } from '../deadline';
-import { callFailed, DeadlineError, errorName, truncate } from '../errors';
+import { callFailed, DeadlineError, errorName, sentence, truncate } from '../errors';
 import { log } from '../log';
 import { Caller, callerOf, markerValue, parseMarker, sameStack } from '../ownership';
 import { DesiredVersion, readDesiredVersion } from '../properties';
@@ -68,7 +68,7 @@ export async function createVersion(desired: DesiredVersion, caller: Caller, opt
     const failure = await createFailure(desired, e);
     const unanswered = e instanceof DeadlineError ? e.sent : !REJECTED_BEFORE_CREATING.has(errorName(e));
     const cleanup = unanswered ? await undoUnansweredCreate(desired, caller) : '';
-    throw cleanup ? new Error(`${failure.message}${cleanup}`) : failure;
+    throw cleanup ? new Error(`${sentence(failure.message)}${cleanup}`) : failure;
   }
 }
 

@@ -14,6 +14,7 @@
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 import { deletePackageVersion, tagResource, untagResource } from '../aws/iot';
 import { inCleanup } from '../deadline';
+import { sentence } from '../errors';
 import { log } from '../log';
 import { VersionState } from '../response';
 
@@ -78,9 +79,4 @@ function leakNotice(arn: string, action: Undo, cleanupError: Error): string {
   }
   return `The version ${arn} could not be handed back to its previous owner (${cleanupError.message}); its tag ` +
     `'${CREATION_MARKER_TAG}' still names this resource`;
-}
-
-/** `text` ending with a full stop. */
-function sentence(text: string): string {
-  return /[.!?]$/.test(text) ? text : `${text}.`;
 }

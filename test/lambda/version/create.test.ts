@@ -241,7 +241,7 @@ describe('Create failure', () => {
 
     const err = await rejectionOf(handler(createEvent(baseProps(), { requestId: rid })));
 
-    expect(err.message).toBe(`${SUBJECT}: InternalServerException: Oops IoT had made the version nonetheless; it was deleted again, so nothing is left behind.`);
+    expect(err.message).toBe(`${SUBJECT}: InternalServerException: Oops. IoT had made the version nonetheless; it was deleted again, so nothing is left behind.`);
     expect(commandNames()).toEqual(['CreatePackageVersion', 'GetPackageVersion', 'ListTagsForResource', 'DeletePackageVersion']);
     expect(cfnMock.calls()).toHaveLength(0);
   });
