@@ -5,6 +5,7 @@
 import { createHash } from 'crypto';
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { completeOrUndo, Made, Undo } from './made';
+import { readMarker } from './owner';
 import { reconcile } from './reconcile';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 import { readStackStatus } from '../aws/cloudformation';
@@ -94,7 +95,7 @@ async function undoUnansweredCreate(desired: DesiredVersion, caller: Caller): Pr
       if (!live?.packageVersionArn) {
         return '';
       }
-      const marker = parseMarker((await listTags(live.packageVersionArn))[CREATION_MARKER_TAG]);
+      const marker = await readMarker(live.packageVersionArn);
       if (marker?.owner !== caller.owner || marker.requestId !== caller.requestId || marker.previous !== undefined) {
         return '';
       }

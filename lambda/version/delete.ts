@@ -16,11 +16,12 @@
  */
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { handBack } from './made';
-import { CREATION_MARKER_TAG, parsePackageVersionArn } from '../../src/shared/contract';
+import { readMarker } from './owner';
+import { parsePackageVersionArn } from '../../src/shared/contract';
 import { readStackStatus } from '../aws/cloudformation';
-import { deletePackageVersion, findPackage, findPackageVersion, listTags } from '../aws/iot';
+import { deletePackageVersion, findPackage, findPackageVersion } from '../aws/iot';
 import { log } from '../log';
-import { callerOf, parseMarker } from '../ownership';
+import { callerOf } from '../ownership';
 import { identityOf } from '../properties';
 import { HandlerResponse } from '../response';
 import { isRollback, refuseUnlessRollingBack } from '../stack-status';
@@ -44,7 +45,7 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): 
     return done;
   }
   const arn = live.packageVersionArn;
-  const marker = parseMarker((await listTags(arn))[CREATION_MARKER_TAG]);
+  const marker = await readMarker(arn);
   if (marker?.owner !== callerOf(event).owner) {
     log('version was not created by this resource (or was handed on to another): not deleting it', { version });
     return done;

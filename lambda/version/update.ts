@@ -9,12 +9,13 @@
  */
 import type { CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
 import { confirmStillDeploying, createVersion } from './create';
+import { readMarker } from './owner';
 import { applyFields, applyTags, planFields } from './reconcile';
-import { CREATION_MARKER_TAG, parsePackageVersionArn } from '../../src/shared/contract';
+import { parsePackageVersionArn } from '../../src/shared/contract';
 import { readStackStatus } from '../aws/cloudformation';
-import { findPackageVersion, listTags } from '../aws/iot';
+import { findPackageVersion } from '../aws/iot';
 import { log } from '../log';
-import { callerOf, parseMarker } from '../ownership';
+import { callerOf } from '../ownership';
 import { DesiredVersion, readDesiredVersion, readLenient } from '../properties';
 import { HandlerResponse, respond } from '../response';
 import { isRollback, refuseUnlessRollingBack } from '../stack-status';
@@ -42,7 +43,7 @@ export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): 
 
   const arn = live.packageVersionArn ?? event.PhysicalResourceId;
   const liveState = { arn, status: live.status, errorReason: live.errorReason };
-  const marker = parseMarker((await listTags(arn))[CREATION_MARKER_TAG]);
+  const marker = await readMarker(arn);
   if (marker?.owner !== caller.owner && desired.adoptExisting) {
     // The create conflicts with the existing version and takes it over.
     const made = await createVersion(desired, caller, { previousTags: previous.tags });
