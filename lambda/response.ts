@@ -7,6 +7,7 @@ import {
   ATTR_ERROR_REASON,
   ATTR_PACKAGE_NAME,
   ATTR_PACKAGE_VERSION_ARN,
+  ATTR_SBOM_VALIDATION_STATUS,
   ATTR_STATUS,
   ATTR_VERSION_NAME,
   PackageVersionResponseData,
@@ -23,6 +24,7 @@ export interface VersionState {
   readonly arn: string;
   readonly status?: string;
   readonly errorReason?: string;
+  readonly sbomValidationStatus?: string;
 }
 
 /** A success response with every attribute of the version. */
@@ -36,6 +38,7 @@ export function respond(physicalResourceId: string, desired: DesiredVersion, sta
       [ATTR_ERROR_REASON]: truncate(state.errorReason ?? '', 1000),
       [ATTR_PACKAGE_NAME]: desired.packageName,
       [ATTR_VERSION_NAME]: desired.versionName,
+      [ATTR_SBOM_VALIDATION_STATUS]: state.sbomValidationStatus ?? '',
     },
   };
 }

@@ -18,6 +18,31 @@ export interface TagEntry {
   readonly Value: string;
 }
 
+/** The lifecycle states of a package version, in the order IoT moves through them. */
+export const STATUSES = ['DRAFT', 'PUBLISHED', 'DEPRECATED'] as const;
+
+/** A lifecycle state of a package version. */
+export type StatusValue = typeof STATUSES[number];
+
+/** The state a version is created in, and the one a template without `Status` asks for. */
+export const DEFAULT_STATUS: StatusValue = 'DRAFT';
+
+/**
+ * An S3 object, in the same shape as the native resource's `S3Location`.
+ * `Version` may be absent: the handler then resolves the object's current
+ * version when the version is created, or when Bucket or Key change.
+ */
+export interface S3LocationProperty {
+  readonly Bucket: string;
+  readonly Key: string;
+  readonly Version?: string;
+}
+
+/** The `Artifact` and `Sbom` properties, as on the native resource. */
+export interface S3ObjectProperty {
+  readonly S3Location: S3LocationProperty;
+}
+
 /**
  * The custom resource's properties, as the handler receives them.
  *
@@ -32,6 +57,16 @@ export interface PackageVersionResourceProperties {
   readonly Tags?: TagEntry[];
   /** 'true' to take over an existing version this resource did not create; absent otherwise. */
   readonly AdoptExisting?: string;
+  /** One of STATUSES: the state the version should be in after the deploy. Absent means DEFAULT_STATUS. */
+  readonly Status?: string;
+  /** The inline job document IoT keeps on the version (sensitive). */
+  readonly Recipe?: string;
+  /** The file devices download. */
+  readonly Artifact?: S3ObjectProperty;
+  /** A zip of SPDX or CycloneDX JSON documents, associated after create. */
+  readonly Sbom?: S3ObjectProperty;
+  /** 'true' to wait, inside the handler, until IoT has validated the SBOM; absent otherwise. */
+  readonly WaitForSbomValidation?: string;
 }
 
 /** Names of the attributes the handler returns in `Data` (read with `Fn::GetAtt`). */
@@ -40,6 +75,7 @@ export const ATTR_STATUS = 'Status';
 export const ATTR_ERROR_REASON = 'ErrorReason';
 export const ATTR_PACKAGE_NAME = 'PackageName';
 export const ATTR_VERSION_NAME = 'VersionName';
+export const ATTR_SBOM_VALIDATION_STATUS = 'SbomValidationStatus';
 
 /** The handler's `Data`. Every key is always present so `Fn::GetAtt` never fails. */
 export interface PackageVersionResponseData {
@@ -48,6 +84,8 @@ export interface PackageVersionResponseData {
   readonly [ATTR_ERROR_REASON]: string;
   readonly [ATTR_PACKAGE_NAME]: string;
   readonly [ATTR_VERSION_NAME]: string;
+  /** IN_PROGRESS, FAILED or SUCCEEDED; '' when the version has no SBOM. */
+  readonly [ATTR_SBOM_VALIDATION_STATUS]: string;
 }
 
 /**

@@ -11,7 +11,14 @@
  * This module must not import aws-cdk-lib: it is bundled into the handler.
  * Callers pass `isUnresolved` so that unresolved tokens are skipped.
  */
-import { CREATION_MARKER_TAG, MAX_USER_TAGS } from './contract';
+import { CREATION_MARKER_TAG, MAX_USER_TAGS, STATUSES } from './contract';
+
+/** An S3 object named by bucket, key and (optionally) object version. */
+export interface S3ObjectInput {
+  readonly bucket?: string;
+  readonly key?: string;
+  readonly version?: string;
+}
 
 /** The props of a package version that can be validated without AWS. */
 export interface PackageVersionInput {
@@ -20,6 +27,11 @@ export interface PackageVersionInput {
   readonly description?: string;
   readonly attributes?: Record<string, string>;
   readonly tags?: Record<string, string>;
+  /** DRAFT, PUBLISHED or DEPRECATED. */
+  readonly status?: string;
+  readonly recipe?: string;
+  readonly artifact?: S3ObjectInput;
+  readonly sbom?: S3ObjectInput;
 }
 
 /** Construct prop names, used in messages. */
@@ -44,6 +56,10 @@ export const DESCRIPTION_MAX = 1024;
 export const ATTRIBUTES_MAX_BYTES = 3000;
 export const TAG_KEY_MAX = 128;
 export const TAG_VALUE_MAX = 256;
+/** IoT's limit on a recipe (the inline job document), in characters. */
+export const RECIPE_MAX = 3072;
+/** S3's limit on an object key, in bytes of UTF-8. */
+export const S3_KEY_MAX_BYTES = 1024;
 
 const NAME_PATTERN = /^[a-zA-Z0-9\-_.]+$/;
 const ATTRIBUTE_KEY_PATTERN = /^[a-zA-Z0-9:_-]+$/;
@@ -77,6 +93,17 @@ export function validatePackageVersion(input: PackageVersionInput, isUnresolved:
   }
   if (known(input.tags)) {
     issues.push(...checkTags(input.tags!, isUnresolved));
+  }
+  if (known(input.status) && !(STATUSES as readonly string[]).includes(input.status!)) {
+    issues.push({ field: 'status', message: `${quote(String(input.status))} is not a package version status; it must be one of ${STATUSES.join(', ')}` });
+  }
+  if (known(input.recipe)) {
+    issues.push(...checkRecipe(input.recipe!));
+  }
+  for (const field of ['artifact', 'sbom'] as const) {
+    if (known(input[field])) {
+      issues.push(...checkS3Object(field, input[field]!, isUnresolved));
+    }
   }
   return issues;
 }
@@ -195,6 +222,37 @@ function checkTags(tags: Record<string, string>, isUnresolved: (value: unknown) 
         issues.push({ field: 'tags', message: `value of ${quote(key)} has ${value.length} characters; tag values must have 0-${TAG_VALUE_MAX}` });
       }
     }
+  }
+  return issues;
+}
+
+// The recipe is sensitive: its length is named, never its text.
+function checkRecipe(value: string): ValidationIssue[] {
+  // IoT counts characters (Unicode code points), not UTF-16 units.
+  const length = [...value].length;
+  return length > RECIPE_MAX
+    ? [{ field: 'recipe', message: `has ${length} characters; a recipe must have at most ${RECIPE_MAX}` }]
+    : [];
+}
+
+function checkS3Object(field: Field, value: S3ObjectInput, isUnresolved: (value: unknown) => boolean): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const { bucket, key, version } = value;
+  if (bucket !== undefined && !isUnresolved(bucket) && bucket.length === 0) {
+    issues.push({ field, message: 'has an empty bucket name' });
+  }
+  if (key !== undefined && !isUnresolved(key)) {
+    if (key.length === 0) {
+      issues.push({ field, message: 'has an empty object key' });
+    } else if (utf8Length(key) > S3_KEY_MAX_BYTES) {
+      issues.push({ field, message: `key ${quote(key)} takes ${utf8Length(key)} bytes; S3 keys take at most ${S3_KEY_MAX_BYTES} bytes of UTF-8` });
+    }
+  }
+  if (version !== undefined && !isUnresolved(version) && (version.length === 0 || version === 'null')) {
+    issues.push({
+      field,
+      message: `object version ${quote(version)} is not an S3 version id; IoT needs the version id of an object in a versioned bucket (omit it to use the object's current version)`,
+    });
   }
   return issues;
 }
