@@ -10,7 +10,9 @@ import { awscdk, javascript } from 'projen';
  * - @aws-sdk/client-iot is bundled into the handler, so its exact version is
  *   part of what we ship. It must be newer than the 2024-09-16 model update
  *   (artifact, recipe, SBOM). @aws-sdk/client-cloudformation is bundled at
- *   the same version, so both share one copy of the SDK's core.
+ *   the same version, so both share one copy of the SDK's core, and so is
+ *   @aws-sdk/client-s3 (the handler resolves artifact and SBOM object
+ *   versions with HeadObject).
  */
 const CDK_MIN_VERSION = '2.257.0';
 const IOT_SDK_VERSION = '3.1169.0';
@@ -59,6 +61,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-sdk/client-iot@${IOT_SDK_VERSION}`,
     // The handler reads its own stack's status to tell rollbacks apart.
     `@aws-sdk/client-cloudformation@${IOT_SDK_VERSION}`,
+    // The handler resolves the current version of an artifact or SBOM object.
+    `@aws-sdk/client-s3@${IOT_SDK_VERSION}`,
     `esbuild@${ESBUILD_VERSION}`,
     `aws-cdk@${AWS_CDK_CLI_VERSION}`,
     '@types/aws-lambda@^8.10.160',
