@@ -14,7 +14,15 @@
  * into the prototype setter.
  */
 import { MAX_VALIDATION_MESSAGE, truncate } from './errors';
+import { DEFAULT_STATUS, STATUSES, StatusValue } from '../src/shared/contract';
 import { Field, formatIssues, validatePackageVersion, ValidationIssue } from '../src/shared/validation';
+
+/** An S3 object; `version` is absent when the template leaves it to the handler to resolve. */
+export interface ObjectLocation {
+  readonly bucket: string;
+  readonly key: string;
+  readonly version?: string;
+}
 
 /** The desired state of a package version. */
 export interface DesiredVersion {
@@ -27,6 +35,16 @@ export interface DesiredVersion {
   readonly tags: Record<string, string>;
   /** Take over an existing version this resource did not create. */
   readonly adoptExisting: boolean;
+  /** The state the version should be in after the deploy. */
+  readonly status: StatusValue;
+  /** Whether the template sets Status (false: `status` is the default). */
+  readonly statusSet: boolean;
+  /** The inline job document (sensitive: never logged). */
+  readonly recipe?: string;
+  readonly artifact?: ObjectLocation;
+  readonly sbom?: ObjectLocation;
+  /** Wait for IoT to validate an SBOM this request associates. */
+  readonly waitForSbomValidation: boolean;
 }
 
 /** Longest package or version name shown whole in the first line of a message. */
@@ -35,7 +53,7 @@ const SUBJECT_NAME_MAX = 150;
 /** Longest key shown whole in a message, as in the shared validation messages. */
 const KEY_SHOWN_MAX = 80;
 
-const FIELD_ORDER: readonly Field[] = ['packageName', 'versionName', 'description', 'attributes', 'tags'];
+const FIELD_ORDER: readonly Field[] = ['packageName', 'versionName', 'description', 'attributes', 'tags', 'status', 'recipe', 'artifact', 'sbom'];
 
 /**
  * Reads and validates the properties of a Create or Update request.
@@ -52,7 +70,11 @@ export function readDesiredVersion(raw: unknown): DesiredVersion {
   const description = readDescription(own(props, 'Description'), issues);
   const attributes = readAttributes(own(props, 'Attributes'), issues);
   const tags = readTags(own(props, 'Tags'), issues);
-  issues.push(...validatePackageVersion({ packageName, versionName, description, attributes, tags }));
+  const status = readStatus(own(props, 'Status'), issues);
+  const recipe = readRecipe(own(props, 'Recipe'), issues);
+  const artifact = readObject(own(props, 'Artifact'), 'artifact', 'Artifact', issues);
+  const sbom = readObject(own(props, 'Sbom'), 'sbom', 'Sbom', issues);
+  issues.push(...validatePackageVersion({ packageName, versionName, description, attributes, tags, recipe, artifact, sbom }));
 
   if (issues.length > 0) {
     // Stable: a property's type problems come before its rule violations.
@@ -60,7 +82,20 @@ export function readDesiredVersion(raw: unknown): DesiredVersion {
     const subject = `Package version '${shown(packageName)}/${shown(versionName)}'`;
     throw new Error(truncate(formatIssues(subject, sorted), MAX_VALIDATION_MESSAGE));
   }
-  return { packageName: packageName!, versionName: versionName!, description, attributes, tags, adoptExisting: readAdoptExisting(props) };
+  return {
+    packageName: packageName!,
+    versionName: versionName!,
+    description,
+    attributes,
+    tags,
+    adoptExisting: readFlag(props, 'AdoptExisting'),
+    status: status ?? DEFAULT_STATUS,
+    statusSet: status !== undefined,
+    recipe,
+    artifact,
+    sbom,
+    waitForSbomValidation: readFlag(props, 'WaitForSbomValidation'),
+  };
 }
 
 /**
@@ -81,7 +116,13 @@ export function readLenient(raw: unknown): DesiredVersion {
     description: scalarString(own(props, 'Description')),
     attributes: lenientMap(own(props, 'Attributes')),
     tags: Array.isArray(tags) ? lenientTagList(tags) : lenientMap(tags),
-    adoptExisting: readAdoptExisting(props),
+    adoptExisting: readFlag(props, 'AdoptExisting'),
+    status: lenientStatus(own(props, 'Status')),
+    statusSet: lenientStatus(own(props, 'Status')) === scalarString(own(props, 'Status')),
+    recipe: scalarString(own(props, 'Recipe')),
+    artifact: lenientObject(own(props, 'Artifact')),
+    sbom: lenientObject(own(props, 'Sbom')),
+    waitForSbomValidation: readFlag(props, 'WaitForSbomValidation'),
   };
 }
 
@@ -251,9 +292,87 @@ function shown(name: string | undefined): string {
   return truncate(name ?? '', SUBJECT_NAME_MAX);
 }
 
-/** `AdoptExisting` is 'true' (CloudFormation's form of a boolean) or absent. */
-function readAdoptExisting(props: Record<string, unknown>): boolean {
-  return scalarString(own(props, 'AdoptExisting')) === 'true';
+/** A flag is 'true' (CloudFormation's form of a boolean) or absent. */
+function readFlag(props: Record<string, unknown>, name: 'AdoptExisting' | 'WaitForSbomValidation'): boolean {
+  return scalarString(own(props, name)) === 'true';
+}
+
+function readStatus(value: unknown, issues: ValidationIssue[]): StatusValue | undefined {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  const status = scalarString(value);
+  if (status === undefined) {
+    issues.push({ field: 'status', message: `is ${describeType(value)}; Status must be one of ${STATUSES.join(', ')}` });
+    return undefined;
+  }
+  // An unknown string is reported by the shared rules, with its value.
+  if (!(STATUSES as readonly string[]).includes(status)) {
+    issues.push(...validatePackageVersion({ status }));
+    return undefined;
+  }
+  return status as StatusValue;
+}
+
+/** An unreadable status in an old template counts as the default: what IoT made of it is read back anyway. */
+function lenientStatus(value: unknown): StatusValue {
+  const status = scalarString(value);
+  return (STATUSES as readonly string[]).includes(status ?? '') ? status as StatusValue : DEFAULT_STATUS;
+}
+
+// The recipe is sensitive: only its type is named.
+function readRecipe(value: unknown, issues: ValidationIssue[]): string | undefined {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  const recipe = scalarString(value);
+  if (recipe === undefined) {
+    issues.push({ field: 'recipe', message: `is ${describeType(value)}; Recipe must be a string` });
+  }
+  return recipe;
+}
+
+/** `{"S3Location": {"Bucket": ..., "Key": ..., "Version"?: ...}}`, as on the native resource. */
+function readObject(value: unknown, field: 'artifact' | 'sbom', property: string, issues: ValidationIssue[]): ObjectLocation | undefined {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  const shape = `${property} must be {"S3Location": {"Bucket": ..., "Key": ..., "Version": ...}} (Version optional)`;
+  const location = isMap(value) ? own(value, 'S3Location') : undefined;
+  if (!isMap(location)) {
+    const what = isMap(value) ? `S3Location is ${describeType(location)}` : `is ${describeType(value)}`;
+    issues.push({ field, message: `${what}; ${shape}` });
+    return undefined;
+  }
+  const read = (member: string, required: boolean): string | undefined => {
+    const raw = own(location, member);
+    if (raw === undefined || raw === null) {
+      if (required) {
+        issues.push({ field, message: `${property}.S3Location.${member} is missing; ${shape}` });
+      }
+      return undefined;
+    }
+    const text = typeof raw === 'string' ? raw : undefined;
+    if (text === undefined) {
+      issues.push({ field, message: `${property}.S3Location.${member} is ${describeType(raw)}; it must be a string` });
+    }
+    return text;
+  };
+  const bucket = read('Bucket', true);
+  const key = read('Key', true);
+  const version = read('Version', false);
+  return bucket !== undefined && key !== undefined ? { bucket, key, ...(version !== undefined ? { version } : {}) } : undefined;
+}
+
+function lenientObject(value: unknown): ObjectLocation | undefined {
+  const location = isMap(value) ? own(value, 'S3Location') : undefined;
+  if (!isMap(location)) {
+    return undefined;
+  }
+  const bucket = scalarString(own(location, 'Bucket'));
+  const key = scalarString(own(location, 'Key'));
+  const version = scalarString(own(location, 'Version'));
+  return bucket !== undefined && key !== undefined ? { bucket, key, ...(version !== undefined ? { version } : {}) } : undefined;
 }
 
 /**

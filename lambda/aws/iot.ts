@@ -3,15 +3,20 @@
  * the invocation's deadline (see send.ts).
  */
 import {
+  AssociateSbomWithPackageVersionCommand,
+  AssociateSbomWithPackageVersionCommandOutput,
   CreatePackageVersionCommand,
   CreatePackageVersionCommandOutput,
   DeletePackageVersionCommand,
+  DisassociateSbomFromPackageVersionCommand,
   GetPackageCommand,
   GetPackageCommandOutput,
   GetPackageVersionCommand,
   GetPackageVersionCommandOutput,
   IoTClient,
+  ListSbomValidationResultsCommand,
   ListTagsForResourceCommand,
+  SbomValidationResultSummary,
   TagResourceCommand,
   UntagResourceCommand,
   UpdatePackageVersionCommand,
@@ -57,6 +62,21 @@ export interface CreateRequest {
   readonly attributes: Record<string, string>;
   readonly tags: Record<string, string>;
   readonly clientToken: string;
+  /** With its object version resolved. */
+  readonly artifact?: S3Object;
+  readonly recipe?: string;
+}
+
+/** An S3 object with its version, as IoT takes it. */
+export interface S3Object {
+  readonly bucket: string;
+  readonly key: string;
+  readonly version: string;
+}
+
+/** IoT's shape of an artifact or SBOM. */
+export function s3Location(object: S3Object): { s3Location: { bucket: string; key: string; version: string } } {
+  return { s3Location: { bucket: object.bucket, key: object.key, version: object.version } };
 }
 
 /** CreatePackageVersion. Errors are thrown as the SDK raised them, so callers can inspect them. */
@@ -67,6 +87,8 @@ export async function createPackageVersion(req: CreateRequest): Promise<CreatePa
     description: req.description,
     attributes: Object.keys(req.attributes).length > 0 ? req.attributes : undefined,
     tags: Object.keys(req.tags).length > 0 ? req.tags : undefined,
+    artifact: req.artifact ? s3Location(req.artifact) : undefined,
+    recipe: req.recipe,
     clientToken: req.clientToken,
   }), o));
 }
@@ -95,6 +117,45 @@ export async function deletePackageVersion(packageName: string, versionName: str
     // The delete's own error, not the re-check's, says what went wrong.
     throw callFailed('DeletePackageVersion', `PackageName '${packageName}', VersionName '${versionName}'`, e);
   }
+}
+
+/** AssociateSbomWithPackageVersion: replaces any SBOM the version has. */
+export async function associateSbom(packageName: string, versionName: string, sbom: S3Object): Promise<AssociateSbomWithPackageVersionCommandOutput> {
+  try {
+    return await send('AssociateSbomWithPackageVersion', (o) => iot.send(new AssociateSbomWithPackageVersionCommand({
+      packageName, versionName, sbom: s3Location(sbom),
+    }), o));
+  } catch (e) {
+    throw callFailed('AssociateSbomWithPackageVersion',
+      `PackageName '${packageName}', VersionName '${versionName}', Sbom s3://${sbom.bucket}/${sbom.key} (version ${sbom.version})`, e,
+      ' (IoT reads the SBOM itself: the bucket policy must allow iot.amazonaws.com s3:GetObject on the object)');
+  }
+}
+
+export async function disassociateSbom(packageName: string, versionName: string): Promise<void> {
+  try {
+    await send('DisassociateSbomFromPackageVersion', (o) => iot.send(new DisassociateSbomFromPackageVersionCommand({ packageName, versionName }), o));
+  } catch (e) {
+    throw callFailed('DisassociateSbomFromPackageVersion', `PackageName '${packageName}', VersionName '${versionName}'`, e);
+  }
+}
+
+/** The failed results of the version's SBOM validation, following pagination (at most `max`). */
+export async function failedSbomResults(packageName: string, versionName: string, max = 100): Promise<SbomValidationResultSummary[]> {
+  const results: SbomValidationResultSummary[] = [];
+  let nextToken: string | undefined;
+  try {
+    do {
+      const page = await send('ListSbomValidationResults', (o) => iot.send(new ListSbomValidationResultsCommand({
+        packageName, versionName, validationResult: 'FAILED', nextToken,
+      }), o));
+      results.push(...page.validationResultSummaries ?? []);
+      nextToken = page.nextToken;
+    } while (nextToken && results.length < max);
+  } catch (e) {
+    throw callFailed('ListSbomValidationResults', `PackageName '${packageName}', VersionName '${versionName}'`, e);
+  }
+  return results.slice(0, max);
 }
 
 /** All tags of a resource, following pagination. */

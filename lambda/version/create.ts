@@ -5,8 +5,10 @@
 import { createHash } from 'crypto';
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { completeOrUndo, Made, Undo } from './made';
+import { resolveObject } from './objects';
 import { readMarker } from './owner';
-import { reconcile } from './reconcile';
+import { finish, planVersion, reconcile } from './reconcile';
+import { stepsBetween } from './status';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 import { readStackStatus } from '../aws/cloudformation';
 import { createPackageVersion, deletePackageVersion, findPackage, findPackageVersion, listTags, tagResource } from '../aws/iot';
@@ -24,8 +26,9 @@ export const IAM_PROPAGATION_MS = 90_000;
 export async function onCreate(event: CloudFormationCustomResourceCreateEvent): Promise<HandlerResponse> {
   const desired = readDesiredVersion(event.ResourceProperties);
   const made = await createVersion(desired, callerOf(event), {});
+  const state = await completeOrUndo(made, () => finish(desired, made.state, made.pending));
   await confirmStillDeploying(event.StackId, made);
-  return respond(made.state.arn, desired, made.state);
+  return respond(state.arn, desired, state);
 }
 
 /** How a create treats what it finds. */
@@ -50,6 +53,10 @@ export interface CreateOptions {
  */
 export async function createVersion(desired: DesiredVersion, caller: Caller, options: CreateOptions): Promise<Made> {
   const { packageName, versionName } = desired;
+  // Object versions are resolved before anything is made, so that an
+  // unreadable object or an unversioned bucket fails the create cleanly.
+  const artifact = desired.artifact && await resolveObject('Artifact', desired.artifact, undefined);
+  const sbom = desired.sbom && await resolveObject('Sbom', desired.sbom, undefined);
   try {
     const out = await retryWhileAccessDenied(() => createPackageVersion({
       packageName,
@@ -58,10 +65,16 @@ export async function createVersion(desired: DesiredVersion, caller: Caller, opt
       attributes: desired.attributes,
       tags: { ...desired.tags, [CREATION_MARKER_TAG]: markerValue(caller) },
       clientToken: clientTokenFor(caller.requestId),
+      artifact,
+      recipe: desired.recipe,
     }));
     log('version created', { version: `${packageName}/${versionName}`, status: out.status });
-    const state = { arn: out.packageVersionArn!, status: out.status, errorReason: out.errorReason };
-    return { state, undo: { kind: 'delete', packageName, versionName } };
+    const state = { arn: out.packageVersionArn!, status: out.status, errorReason: out.errorReason, sbomValidationStatus: '' };
+    return {
+      state,
+      undo: { kind: 'delete', packageName, versionName },
+      pending: { sbom: sbom && { kind: 'associate', sbom }, steps: stepsBetween(out.status ?? 'DRAFT', desired.status) ?? [] },
+    };
   } catch (e) {
     if (errorName(e) === 'ConflictException') {
       return resolveConflict(desired, caller, options, e);
@@ -122,7 +135,7 @@ async function resolveConflict(desired: DesiredVersion, caller: Caller, options:
   const arn = existing.packageVersionArn;
   const tags = await listTags(arn);
   const marker = parseMarker(tags[CREATION_MARKER_TAG]);
-  const state = { arn, status: existing.status, errorReason: existing.errorReason };
+  const state = { arn, status: existing.status, errorReason: existing.errorReason, sbomValidationStatus: existing.sbomValidationStatus ?? '' };
 
   if (marker?.owner === caller.owner && marker.requestId === caller.requestId) {
     log('create was retried: using the version this request already created or took over', { version });
@@ -130,26 +143,31 @@ async function resolveConflict(desired: DesiredVersion, caller: Caller, options:
     const undo: Undo = marker.previous === undefined
       ? { kind: 'delete', packageName, versionName }
       : { kind: 'hand-back', arn, previous: marker.previous };
-    return { state, undo };
+    // What the earlier attempt did not get to (the SBOM, the status steps) is still to do.
+    const { pending, blocked } = await planVersion(desired, existing, undefined);
+    if (blocked.length > 0) {
+      throw new Error(blocked.join(' '));
+    }
+    return { state, undo, pending };
   }
   if (marker?.owner === caller.owner) {
     log('version was created earlier by this same resource (e.g. a rename rolled back, or a stack re-created): taking it back', { version });
-    await reconcile(desired, arn, existing, options.previousTags ?? {});
-    return { state };
+    const pending = await reconcile(desired, arn, existing, options.previousTags ?? {}, options.rollingBack);
+    return { state, pending };
   }
   const moved = marker !== undefined && sameStack(marker.owner, caller.owner);
   if (moved || desired.adoptExisting) {
     const previous = marker?.owner ?? null;
     log(moved ? 'version belongs to another resource of this stack (a construct moved within its stack): taking it over'
       : 'adoptExisting: taking over a version this resource did not create', { version, previousOwner: previous ?? 'none' });
-    await reconcile(desired, arn, existing, {});
+    const pending = await reconcile(desired, arn, existing, {});
     await tagResource(arn, { [CREATION_MARKER_TAG]: markerValue(caller, previous) });
-    return { state, undo: { kind: 'hand-back', arn, previous } };
+    return { state, undo: { kind: 'hand-back', arn, previous }, pending };
   }
   if (options.rollingBack) {
     // The rollback goes on; the version stays its owner's.
     log('rollback: the version now belongs to someone else; left as it is, not taken over', { version });
-    return { state };
+    return { state, pending: { steps: [] } };
   }
   throw new Error(
     `Package version '${version}' already exists and was not created by this CloudFormation resource, so it is not ` +

@@ -11,6 +11,7 @@
  * (see ../deadline.ts); if it cannot finish, the failure names the leaked
  * ARN and the command that deletes it.
  */
+import type { Pending } from './reconcile';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 import { deletePackageVersion, tagResource, untagResource } from '../aws/iot';
 import { inCleanup } from '../deadline';
@@ -23,10 +24,14 @@ export type Undo =
   | { readonly kind: 'delete'; readonly packageName: string; readonly versionName: string }
   | { readonly kind: 'hand-back'; readonly arn: string; readonly previous: string | null };
 
-/** The version a create ended with; `undo` is set when the request made or took something. */
+/**
+ * The version a create ended with; `undo` is set when the request made or
+ * took something, `pending` holds what is still to do (SBOM, status steps).
+ */
 export interface Made {
   readonly state: VersionState;
   readonly undo?: Undo;
+  readonly pending: Pending;
 }
 
 /**

@@ -9,8 +9,9 @@
  */
 import type { CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
 import { confirmStillDeploying, createVersion } from './create';
+import { completeOrUndo } from './made';
 import { readMarker } from './owner';
-import { applyFields, applyTags, planFields } from './reconcile';
+import { applyFields, applyTags, finish, planVersion } from './reconcile';
 import { parsePackageVersionArn } from '../../src/shared/contract';
 import { readStackStatus } from '../aws/cloudformation';
 import { findPackageVersion } from '../aws/iot';
@@ -38,16 +39,18 @@ export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): 
     // whatever happens next.
     log('version no longer exists in IoT: creating it again', { version });
     const made = await createVersion(desired, caller, { previousTags: previous.tags });
-    return respond(event.PhysicalResourceId, desired, made.state);
+    const state = await completeOrUndo(made, () => finish(desired, made.state, made.pending));
+    return respond(event.PhysicalResourceId, desired, state);
   }
 
   const arn = live.packageVersionArn ?? event.PhysicalResourceId;
-  const liveState = { arn, status: live.status, errorReason: live.errorReason };
+  const liveState = { arn, status: live.status, errorReason: live.errorReason, sbomValidationStatus: live.sbomValidationStatus ?? '' };
   const marker = await readMarker(arn);
   if (marker?.owner !== caller.owner && desired.adoptExisting) {
     // The create conflicts with the existing version and takes it over.
     const made = await createVersion(desired, caller, { previousTags: previous.tags });
-    return respond(event.PhysicalResourceId, desired, made.state);
+    const state = await completeOrUndo(made, () => finish(desired, made.state, made.pending));
+    return respond(event.PhysicalResourceId, desired, state);
   }
   if (marker?.owner !== caller.owner) {
     await refuseUnlessRollingBack(event.StackId,
@@ -57,15 +60,16 @@ export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): 
     return respond(event.PhysicalResourceId, desired, liveState);
   }
 
-  const plan = planFields(desired, live, previous.description);
-  if (plan.blocked) {
+  const plan = await planVersion(desired, live, previous);
+  if (plan.blocked.length > 0) {
     // Fails before any IoT write, except during a rollback, where what
-    // can be restored is.
-    await refuseUnlessRollingBack(event.StackId, plan.blocked);
+    // can be restored is, and the rest is logged.
+    await refuseUnlessRollingBack(event.StackId, plan.blocked.join(' '));
   }
   await applyFields(desired, plan);
   await applyTags(arn, desired.tags, previous.tags);
-  return respond(event.PhysicalResourceId, desired, liveState);
+  const state = await finish(desired, liveState, plan.pending);
+  return respond(event.PhysicalResourceId, desired, state);
 }
 
 /**
@@ -87,8 +91,9 @@ async function replace(
   log('PackageName or VersionName changed: creating the new version', { to: `${desired.packageName}/${desired.versionName}` });
   const rollingBack = isRollback(await readStackStatus(event.StackId));
   const made = await createVersion(desired, callerOf(event), { previousTags, rollingBack });
+  const state = await completeOrUndo(made, () => finish(desired, made.state, made.pending));
   if (!rollingBack) {
     await confirmStillDeploying(event.StackId, made);
   }
-  return respond(made.state.arn, desired, made.state);
+  return respond(state.arn, desired, state);
 }

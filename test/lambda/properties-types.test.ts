@@ -6,6 +6,9 @@
  */
 import { readDesiredVersion, readLenient } from '../../lambda/properties';
 
+/** What properties without Status, Recipe, Artifact, Sbom and WaitForSbomValidation read as. */
+const NO_LIFECYCLE = { status: 'DRAFT', statusSet: false, recipe: undefined, artifact: undefined, sbom: undefined, waitForSbomValidation: false };
+
 const NAMES = { PackageName: 'firmware', VersionName: '1.0.0' };
 
 /** The message readDesiredVersion throws for `raw`. */
@@ -137,6 +140,7 @@ describe('readDesiredVersion rejects wrong types before coercing them', () => {
       attributes: { n: '7', b: 'false' },
       tags: { 5: '3', flag: 'true' },
       adoptExisting: false,
+      ...NO_LIFECYCLE,
     });
   });
 
@@ -224,6 +228,7 @@ describe('readLenient skips what it cannot read, and never throws', () => {
       attributes: { c: 'ok' },
       tags: { ok: 'fine' },
       adoptExisting: false,
+      ...NO_LIFECYCLE,
     });
   });
 

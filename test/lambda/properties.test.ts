@@ -3,6 +3,9 @@ import { MAX_VALIDATION_MESSAGE } from '../../lambda/errors';
 import { identityOf, readDesiredVersion, readLenient } from '../../lambda/properties';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 
+/** What properties without Status, Recipe, Artifact, Sbom and WaitForSbomValidation read as. */
+const NO_LIFECYCLE = { status: 'DRAFT', statusSet: false, recipe: undefined, artifact: undefined, sbom: undefined, waitForSbomValidation: false };
+
 describe('readLenient', () => {
   test('reads every property', () => {
     expect(readLenient({
@@ -19,18 +22,19 @@ describe('readLenient', () => {
       attributes: { 'channel': 'stable', 'hw:rev': 'B' },
       tags: { Env: 'prod', Team: 'iot' },
       adoptExisting: false,
+      ...NO_LIFECYCLE,
     });
   });
 
   test.each([undefined, null, {}])('gives empty names, no description and empty maps for %p', (raw) => {
     const read = readLenient(raw);
-    expect(read).toEqual({ packageName: '', versionName: '', attributes: {}, tags: {}, adoptExisting: false });
+    expect(read).toEqual({ packageName: '', versionName: '', attributes: {}, tags: {}, adoptExisting: false, ...NO_LIFECYCLE });
     expect(read.description).toBeUndefined();
   });
 
   test('turns non-string scalars into strings', () => {
     expect(readLenient({ PackageName: 42, VersionName: 1.5, Description: true, Attributes: { n: 7, b: false }, Tags: [{ Key: 'n', Value: 3 }] }))
-      .toEqual({ packageName: '42', versionName: '1.5', description: 'true', attributes: { n: '7', b: 'false' }, tags: { n: '3' }, adoptExisting: false });
+      .toEqual({ packageName: '42', versionName: '1.5', description: 'true', attributes: { n: '7', b: 'false' }, tags: { n: '3' }, adoptExisting: false, ...NO_LIFECYCLE });
   });
 
   test('null description is absent; null attribute and tag values become empty strings', () => {
@@ -78,6 +82,7 @@ describe('readDesiredVersion', () => {
       attributes: { channel: 'stable' },
       tags: { Env: 'prod' },
       adoptExisting: false,
+      ...NO_LIFECYCLE,
     });
   });
 

@@ -60,8 +60,8 @@ const REFUSED = (iotMessage: string) =>
   `IoT said: ConflictException: ${iotMessage}`;
 
 const DRAFT_ONLY = (status: string) =>
-  `Cannot change Attributes of package version 'firmware/1.0.0': it is ${status}, and IoT allows attribute changes only while a version is DRAFT. ` +
-  'Publish the new attributes as a new version: change versionName (CloudFormation then replaces this version).';
+  `Cannot change Attributes of package version 'firmware/1.0.0': it is ${status}, and IoT allows attribute and artifact changes ` +
+  'only while a version is DRAFT. Publish the change as a new version: change versionName (CloudFormation then replaces this version).';
 
 /** CreatePackageVersion conflicts; IoT holds `live` with `tags`. */
 function stubExisting(live: LiveVersion, tags: Record<string, string>, message?: string) {
@@ -92,7 +92,7 @@ describe('a retried create', () => {
 
     expect(result).toEqual({
       PhysicalResourceId: ARN,
-      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: 'still processing', PackageName: PKG, VersionName: VER },
+      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: 'still processing', PackageName: PKG, VersionName: VER, SbomValidationStatus: '' },
     });
     expect(commandNames()).toEqual(['CreatePackageVersion', 'GetPackageVersion', 'ListTagsForResource', 'ListTagsForResource']);
     expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: ARN }, { resourceArn: ARN, nextToken: 'page-2' }]);
@@ -153,7 +153,7 @@ describe('a version this resource created in an earlier request', () => {
 
     expect(result).toEqual({
       PhysicalResourceId: ARN,
-      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: 'earlier reason', PackageName: PKG, VersionName: VER },
+      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: 'earlier reason', PackageName: PKG, VersionName: VER, SbomValidationStatus: '' },
     });
     expect(inputsOf(UpdatePackageVersionCommand)).toEqual([
       { packageName: PKG, versionName: VER, description: 'Release 1', attributes: { channel: 'stable' } },
@@ -173,7 +173,7 @@ describe('a version this resource created in an earlier request', () => {
 
     const result = await handler(createEvent(baseProps({ Description: 'Release 1', Attributes: { channel: 'stable' } })));
 
-    expect(result.Data).toEqual({ PackageVersionArn: ARN, Status: 'PUBLISHED', ErrorReason: '', PackageName: PKG, VersionName: VER });
+    expect(result.Data).toEqual({ PackageVersionArn: ARN, Status: 'PUBLISHED', ErrorReason: '', PackageName: PKG, VersionName: VER, SbomValidationStatus: '' });
     expect(commandNames()).toEqual(['CreatePackageVersion', 'GetPackageVersion', 'ListTagsForResource']);
   });
 
@@ -209,7 +209,7 @@ describe('a version of another resource of the same stack (a construct moved wit
 
     expect(result).toEqual({
       PhysicalResourceId: ARN,
-      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: '', PackageName: PKG, VersionName: VER },
+      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: '', PackageName: PKG, VersionName: VER, SbomValidationStatus: '' },
     });
     expect(inputsOf(UpdatePackageVersionCommand)).toEqual([{ packageName: PKG, versionName: VER, description: 'new text' }]);
     expect(inputsOf(TagResourceCommand)).toEqual([

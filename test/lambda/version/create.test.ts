@@ -97,7 +97,7 @@ describe('Create', () => {
     expect(describedStacks()).toEqual([STACK_ID]);
     expect(result).toEqual({
       PhysicalResourceId: ARN,
-      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: '', PackageName: PKG, VersionName: VER },
+      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: '', PackageName: PKG, VersionName: VER, SbomValidationStatus: '' },
     });
     expect(notices('version created')).toEqual([{ notice: 'version created', version: 'firmware/1.0.0', status: 'DRAFT' }]);
   });
@@ -138,8 +138,8 @@ describe('Create', () => {
     const first = await handler(createEvent(baseProps()));
     const second = await handler(createEvent(baseProps()));
 
-    expect(first.Data).toEqual({ PackageVersionArn: ARN, Status: 'PUBLISHED', ErrorReason: 'artifact unreadable', PackageName: PKG, VersionName: VER });
-    expect(second.Data).toEqual({ PackageVersionArn: ARN, Status: '', ErrorReason: '', PackageName: PKG, VersionName: VER });
+    expect(first.Data).toEqual({ PackageVersionArn: ARN, Status: 'PUBLISHED', ErrorReason: 'artifact unreadable', PackageName: PKG, VersionName: VER, SbomValidationStatus: '' });
+    expect(second.Data).toEqual({ PackageVersionArn: ARN, Status: '', ErrorReason: '', PackageName: PKG, VersionName: VER, SbomValidationStatus: '' });
   });
 
   test.each([

@@ -12,9 +12,10 @@ import { ARN, commandNames, inputsOf, invalid, iotMock, notFound, notices, OTHER
 useMocks();
 
 const STATE = { arn: ARN, status: 'DRAFT' };
-const CREATED: Made = { state: STATE, undo: { kind: 'delete', packageName: PKG, versionName: VER } };
-const TAKEN_FROM_RESOURCE: Made = { state: STATE, undo: { kind: 'hand-back', arn: ARN, previous: OTHER_RESOURCE_OWNER } };
-const TAKEN_UNMARKED: Made = { state: STATE, undo: { kind: 'hand-back', arn: ARN, previous: null } };
+const NOTHING_PENDING = { steps: [] };
+const CREATED: Made = { state: STATE, undo: { kind: 'delete', packageName: PKG, versionName: VER }, pending: NOTHING_PENDING };
+const TAKEN_FROM_RESOURCE: Made = { state: STATE, undo: { kind: 'hand-back', arn: ARN, previous: OTHER_RESOURCE_OWNER }, pending: NOTHING_PENDING };
+const TAKEN_UNMARKED: Made = { state: STATE, undo: { kind: 'hand-back', arn: ARN, previous: null }, pending: NOTHING_PENDING };
 
 const fail = (message: string) => async (): Promise<never> => { throw new Error(message); };
 
@@ -27,7 +28,7 @@ describe('completeOrUndo', () => {
   test('with nothing to undo, rethrows the very error', async () => {
     const error = new Error('boom');
 
-    await expect(completeOrUndo({ state: STATE }, async () => { throw error; })).rejects.toBe(error);
+    await expect(completeOrUndo({ state: STATE, pending: NOTHING_PENDING }, async () => { throw error; })).rejects.toBe(error);
     expect(iotMock.calls()).toHaveLength(0);
   });
 

@@ -87,7 +87,7 @@ describe('forward', () => {
     expect(describedStacks()).toEqual([STACK_ID, STACK_ID]);
     expect(result).toEqual({
       PhysicalResourceId: newArn,
-      Data: { PackageVersionArn: newArn, Status: 'DRAFT', ErrorReason: '', PackageName: names.PackageName, VersionName: names.VersionName },
+      Data: { PackageVersionArn: newArn, Status: 'DRAFT', ErrorReason: '', PackageName: names.PackageName, VersionName: names.VersionName, SbomValidationStatus: '' },
     });
   });
 
@@ -205,7 +205,7 @@ describe('rolled back', () => {
 
     expect(result).toEqual({
       PhysicalResourceId: A_ARN,
-      Data: { PackageVersionArn: A_ARN, Status: 'PUBLISHED', ErrorReason: '', PackageName: PKG, VersionName: VER },
+      Data: { PackageVersionArn: A_ARN, Status: 'PUBLISHED', ErrorReason: '', PackageName: PKG, VersionName: VER, SbomValidationStatus: '' },
     });
     expect(inputsOf(CreatePackageVersionCommand)).toEqual([{
       packageName: PKG,

@@ -73,9 +73,11 @@ function stubWrites() {
   iotMock.on(UntagResourceCommand, { resourceArn: ARN }).resolves({});
 }
 
+// The previous template set no status (DRAFT), so the version was published outside CloudFormation.
 const DRAFT_ONLY = (status: string) =>
-  `Cannot change Attributes of package version 'firmware/1.0.0': it is ${status}, and IoT allows attribute changes only while a version is DRAFT. ` +
-  'Publish the new attributes as a new version: change versionName (CloudFormation then replaces this version).';
+  `Cannot change Attributes of package version 'firmware/1.0.0': it is ${status} (it became ${status} outside CloudFormation: ` +
+  'the previous template said DRAFT), and IoT allows attribute and artifact changes only while a version is DRAFT. ' +
+  'Publish the change as a new version: change versionName (CloudFormation then replaces this version).';
 
 const FOREIGN =
   "Package version 'firmware/1.0.0' was not created by this CloudFormation resource (it was deleted outside CloudFormation " +
@@ -96,7 +98,7 @@ describe('fields', () => {
     expect(cfnMock.calls()).toHaveLength(0);
     expect(result).toEqual({
       PhysicalResourceId: ARN,
-      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: '', PackageName: PKG, VersionName: VER },
+      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: '', PackageName: PKG, VersionName: VER, SbomValidationStatus: '' },
     });
     expect(notices('version updated')).toEqual([{ notice: 'version updated', version: 'firmware/1.0.0', changed: ['Description'] }]);
   });
@@ -355,7 +357,7 @@ describe('ownership', () => {
 
       expect(result).toEqual({
         PhysicalResourceId: ARN,
-        Data: { PackageVersionArn: ARN, Status: 'PUBLISHED', ErrorReason: 'their reason', PackageName: PKG, VersionName: VER },
+        Data: { PackageVersionArn: ARN, Status: 'PUBLISHED', ErrorReason: 'their reason', PackageName: PKG, VersionName: VER, SbomValidationStatus: '' },
       });
       expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource']);
       expect(notices('rollback: not failing it')).toEqual([{
@@ -397,7 +399,7 @@ describe('ownership', () => {
 
     expect(result).toEqual({
       PhysicalResourceId: ARN,
-      Data: { PackageVersionArn: ARN, Status: 'PUBLISHED', ErrorReason: 'their reason', PackageName: PKG, VersionName: VER },
+      Data: { PackageVersionArn: ARN, Status: 'PUBLISHED', ErrorReason: 'their reason', PackageName: PKG, VersionName: VER, SbomValidationStatus: '' },
     });
     expect(inputsOf(UpdatePackageVersionCommand)).toEqual([{ packageName: PKG, versionName: VER, description: 'new text' }]);
     expect(inputsOf(TagResourceCommand)).toEqual([
@@ -439,7 +441,7 @@ describe('a version deleted out of band', () => {
     expect(cfnMock.calls()).toHaveLength(0);
     expect(result).toEqual({
       PhysicalResourceId: ARN,
-      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: '', PackageName: PKG, VersionName: VER },
+      Data: { PackageVersionArn: ARN, Status: 'DRAFT', ErrorReason: '', PackageName: PKG, VersionName: VER, SbomValidationStatus: '' },
     });
     expect(logged()).toContain('version no longer exists in IoT: creating it again');
   });

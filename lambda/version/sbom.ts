@@ -1,0 +1,86 @@
+/**
+ * The SBOM of a version: associated after create (IoT's create and update
+ * calls have no SBOM member), replaced or removed on update, and, when the
+ * template asks for it, waited on until IoT has validated it.
+ *
+ * The wait runs inside the handler, bounded by the invocation's deadline
+ * (which leaves the cleanup reserve for undoing a failed create) and so by
+ * the custom resource's ServiceTimeout: no polling state machine.
+ */
+import { associateSbom, disassociateSbom, failedSbomResults, findPackageVersion, S3Object } from '../aws/iot';
+import { sleep, timeLeft } from '../deadline';
+import { truncate } from '../errors';
+import { log } from '../log';
+
+/** What a request does to the SBOM. */
+export type SbomChange =
+  | { readonly kind: 'associate'; readonly sbom: S3Object }
+  | { readonly kind: 'disassociate' };
+
+/** Time kept back from the wait for the calls that follow it (publishing, responding). */
+export const AFTER_WAIT_MS = 15_000;
+const FIRST_POLL_MS = 1_000;
+const MAX_POLL_MS = 10_000;
+/** Failed results named in a failure message. */
+const RESULTS_SHOWN = 5;
+
+/**
+ * Makes the change.
+ *
+ * @returns the SBOM validation status IoT reports after it ('' once removed)
+ */
+export async function changeSbom(packageName: string, versionName: string, change: SbomChange): Promise<string> {
+  const version = `${packageName}/${versionName}`;
+  if (change.kind === 'disassociate') {
+    await disassociateSbom(packageName, versionName);
+    log('SBOM removed', { version });
+    return '';
+  }
+  const out = await associateSbom(packageName, versionName, change.sbom);
+  log('SBOM associated', { version, bucket: change.sbom.bucket, key: change.sbom.key, objectVersion: change.sbom.version });
+  return out.sbomValidationStatus ?? 'IN_PROGRESS';
+}
+
+/**
+ * Waits until IoT has validated the version's SBOM.
+ *
+ * @returns 'SUCCEEDED'
+ * @throws when validation fails (naming the files and error codes), or when time runs out first
+ */
+export async function awaitSbomValidation(packageName: string, versionName: string): Promise<string> {
+  const version = `${packageName}/${versionName}`;
+  const started = Date.now();
+  for (let delay = FIRST_POLL_MS; ; delay = Math.min(delay * 2, MAX_POLL_MS)) {
+    const live = await findPackageVersion(packageName, versionName);
+    const status = live?.sbomValidationStatus;
+    if (status === 'SUCCEEDED') {
+      log('SBOM validated', { version, waitedMs: Date.now() - started });
+      return status;
+    }
+    if (status === 'FAILED') {
+      throw new Error(`IoT's validation of the SBOM of package version '${version}' failed: ${await describeFailures(packageName, versionName)}. ` +
+        'An SBOM must be a zip of SPDX or CycloneDX JSON documents.');
+    }
+    if (status !== 'IN_PROGRESS') {
+      throw new Error(`Cannot wait for the SBOM validation of package version '${version}': IoT reports status '${status ?? '(none)'}'` +
+        (live ? '' : ' (the version no longer exists)'));
+    }
+    if (timeLeft() - AFTER_WAIT_MS < delay) {
+      throw new Error(`IoT was still validating the SBOM of package version '${version}' after ${Math.round((Date.now() - started) / 1000)} s, ` +
+        'when the handler\'s time ran out. Deploy again to wait longer, or turn waitForSbomValidation off and check ' +
+        'the sbomValidationStatus attribute later.');
+    }
+    await sleep(delay);
+  }
+}
+
+async function describeFailures(packageName: string, versionName: string): Promise<string> {
+  const results = await failedSbomResults(packageName, versionName, RESULTS_SHOWN + 1);
+  if (results.length === 0) {
+    return 'IoT listed no failed file';
+  }
+  const shown = results.slice(0, RESULTS_SHOWN).map((r) =>
+    `${truncate(r.fileName ?? '(no file name)', 120)}: ${r.errorCode ?? 'no error code'}${r.errorMessage ? ` (${truncate(r.errorMessage, 160)})` : ''}`);
+  const more = results.length > RESULTS_SHOWN ? '; and more' : '';
+  return `${shown.join('; ')}${more}`;
+}
