@@ -221,6 +221,7 @@ export class CloudFormationSimulator {
     this.setEnv({
       AWS_ENDPOINT_URL_IOT: this.options.moto.endpoint,
       AWS_ENDPOINT_URL_CLOUDFORMATION: this.options.moto.endpoint,
+      AWS_ENDPOINT_URL_S3: this.options.moto.endpoint,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: HANDLER_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: HANDLER_CREDENTIALS.secretAccessKey,

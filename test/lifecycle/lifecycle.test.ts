@@ -35,7 +35,7 @@ test('create makes a DRAFT version and returns its ARN as the physical id', asyn
   expect(res.Status).toBe('SUCCESS');
   const arn = 'arn:aws:iot:us-east-1:123456789012:package/firmware/version/1.4.0';
   expect(res.PhysicalResourceId).toBe(arn);
-  expect(res.Data).toEqual({ PackageVersionArn: arn, Status: 'DRAFT', ErrorReason: '', PackageName: PACKAGE, VersionName: '1.4.0' });
+  expect(res.Data).toEqual({ PackageVersionArn: arn, Status: 'DRAFT', ErrorReason: '', PackageName: PACKAGE, VersionName: '1.4.0', SbomValidationStatus: '' });
 
   const live = await getVersion('1.4.0');
   expect(live.description).toBe(SECRET_DESCRIPTION);
