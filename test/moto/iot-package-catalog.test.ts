@@ -22,7 +22,8 @@ import {
   UpdatePackageCommand,
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
-import { MOTO_CREDENTIALS, MotoServer, motoIotClient, startMotoServer } from './moto-server';
+import { S3Client } from '@aws-sdk/client-s3';
+import { MOTO_CREDENTIALS, MotoServer, createBucket, motoIotClient, motoS3Client, putObject, startMotoServer } from './moto-server';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012'; // moto's default account
@@ -63,6 +64,7 @@ let moto: MotoServer;
 let motoNoIdempotency: MotoServer;
 let iot: IoTClient;
 let iotNoIdempotency: IoTClient;
+let s3: S3Client;
 
 beforeAll(async () => {
   [moto, motoNoIdempotency] = await Promise.all([
@@ -71,9 +73,11 @@ beforeAll(async () => {
   ]);
   iot = client(moto.endpoint);
   iotNoIdempotency = client(motoNoIdempotency.endpoint);
+  s3 = motoS3Client(moto.endpoint, { maxAttempts: 1 });
 }, 90_000);
 
 afterAll(async () => {
+  s3?.destroy();
   iot?.destroy();
   iotNoIdempotency?.destroy();
   await Promise.all([moto?.stop(), motoNoIdempotency?.stop()]);
@@ -93,6 +97,17 @@ async function createVersion(input: Partial<CreatePackageVersionCommandInput> = 
 
 async function getVersion(versionName = VER) {
   return iot.send(new GetPackageVersionCommand({ packageName: PKG, versionName }));
+}
+
+/** An artifact location whose object exists in moto's S3 (the extension checks it). */
+async function artifactAt(key: string, bucket = 'artifacts') {
+  await createBucket(s3, bucket).catch((err: Error) => {
+    if (err.name !== 'BucketAlreadyOwnedByYou') {
+      throw err;
+    }
+  });
+  const version = await putObject(s3, bucket, key, `content of ${key}`);
+  return { s3Location: { bucket, key, version } };
 }
 
 async function act(action: 'PUBLISH' | 'DEPRECATE', versionName = VER) {
@@ -173,10 +188,11 @@ describe('CreatePackageVersion', () => {
   });
 
   test('creates a DRAFT version; GetPackageVersion returns it without tags', async () => {
+    const artifact = await artifactAt('fw/1.0.0.bin');
     const created = await createVersion({
       description: 'First',
       attributes: { 'board': 'rev-b', 'os:flavour': 'linux' },
-      artifact: { s3Location: { bucket: 'artifacts', key: 'fw/1.0.0.bin', version: 'v1' } },
+      artifact,
       recipe: '{"steps":[]}',
       tags: { env: 'test' },
     });
@@ -197,7 +213,7 @@ describe('CreatePackageVersion', () => {
       versionName: VER,
       description: 'First',
       attributes: { 'board': 'rev-b', 'os:flavour': 'linux' },
-      artifact: { s3Location: { bucket: 'artifacts', key: 'fw/1.0.0.bin', version: 'v1' } },
+      artifact,
       recipe: '{"steps":[]}',
       status: 'DRAFT',
     });
@@ -364,7 +380,7 @@ describe('lifecycle', () => {
   test('attributes and artifact are editable only in DRAFT; description and recipe always', async () => {
     const update = (input: object) => iot.send(new UpdatePackageVersionCommand({ packageName: PKG, versionName: VER, ...input }));
     // DRAFT: attributes replace the whole map.
-    await update({ attributes: { b: '2' }, artifact: { s3Location: { bucket: 'b', key: 'k', version: '1' } } });
+    await update({ attributes: { b: '2' }, artifact: await artifactAt('k') });
     expect((await getVersion()).attributes).toEqual({ b: '2' });
 
     // Field edits and PUBLISH in one call, judged against the DRAFT state.
@@ -372,7 +388,7 @@ describe('lifecycle', () => {
     expect(await getVersion()).toMatchObject({ attributes: { c: '3' }, status: 'PUBLISHED' });
 
     await expectError(update({ attributes: { d: '4' } }), 'ValidationException', 400, /attributes can only be updated when the package version is in DRAFT/);
-    await expectError(update({ artifact: { s3Location: { bucket: 'b', key: 'k2', version: '2' } } }), 'ValidationException', 400, 'artifact');
+    await expectError(update({ artifact: await artifactAt('k2') }), 'ValidationException', 400, /artifact can only be updated/);
     expect((await getVersion()).attributes).toEqual({ c: '3' });
 
     await update({ description: 'published', recipe: 'r1' });

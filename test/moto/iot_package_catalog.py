@@ -14,10 +14,28 @@ moto's *real* IoT implementation in place:
 
 Operations: CreatePackage, GetPackage, UpdatePackage, DeletePackage,
 ListPackages, CreatePackageVersion, GetPackageVersion, UpdatePackageVersion,
-DeletePackageVersion, ListPackageVersions, and TagResource, UntagResource,
+DeletePackageVersion, ListPackageVersions, AssociateSbomWithPackageVersion,
+DisassociateSbomFromPackageVersion, ListSbomValidationResults, and
+TagResource, UntagResource,
 ListTagsForResource for package and package-version ARNs (any other ARN goes to
 whatever moto does for it: in 5.2.5 that is "not implemented").
 GetIndexingConfiguration is already implemented by moto 5.2.5 and is left alone.
+
+S3 objects named by a request are looked up in moto's *own* S3 backend (same
+account, same region as the request; see s3_access.py), so tests create them
+with an ordinary S3 client against the same server:
+
+* an ``artifact`` of CreatePackageVersion / UpdatePackageVersion must exist
+  (bucket, key and, if given, that object version), else ValidationException
+  (behaviour switch ``artifactCheck``);
+* AssociateSbomWithPackageVersion needs bucket, key and version to exist, and
+  (switch ``sbomBucketPolicyCheck``) a bucket policy that lets the service
+  principal ``iot.amazonaws.com`` read the object. The object's content is
+  validated at association time: a zip whose ``.json`` members are each SPDX
+  (``spdxVersion``) or CycloneDX (``"bomFormat": "CycloneDX"``). The
+  version's ``sbomValidationStatus`` is IN_PROGRESS for
+  ``sbomValidationSeconds`` after the association (computed when read: no
+  background work), then SUCCEEDED if every result succeeded, else FAILED.
 
 Test hooks, served by the same server process (moto's own /moto-api app):
 
@@ -39,12 +57,32 @@ Test hooks, served by the same server process (moto's own /moto-api app):
   changed it, until ``DELETE`` releases every hold (or 60 s pass). ``GET``
   lists the holds and whether a request has reached each. Tests use it to
   let one request overtake another.
+* ``POST /moto-api/iot-package-catalog/behaviour`` with a JSON object of
+  switches for behaviour the sources leave open; ``GET`` returns them all,
+  ``DELETE`` (and moto's reset) restores the defaults:
+
+  - ``recipeWhileDeprecated``: ``"allow"`` (default) or ``"reject"``
+    (ValidationException when a DEPRECATED version's recipe is updated);
+  - ``draftToDeprecated``: ``"reject"`` (default: DEPRECATE on a DRAFT is a
+    ValidationException) or ``"allow"``;
+  - ``sbomValidationSeconds``: how long an SBOM validation stays IN_PROGRESS
+    (default 2, a number 0..3600);
+  - ``sbomBucketPolicyCheck``: bool, default true;
+  - ``artifactCheck``: bool, default true.
+* The request log also names the S3 locations that IoT requests point at
+  (``artifactS3Location`` for CreatePackageVersion / UpdatePackageVersion with
+  an artifact, ``sbomS3Location`` for AssociateSbomWithPackageVersion:
+  ``{bucket, key, version}``, each null when absent), so the IAM test can
+  derive the caller's ``s3:GetObjectVersion``. Locations are not sensitive;
+  description, attributes and recipe are never logged.
 * ``AccessDeniedException`` (HTTP 403) can be injected like IoT's own errors:
   it is what IAM's denial looks like on this API.
 * cloudformation_hooks.py records DescribeStacks in the same log and lets
-  tests set a stack's status.
+  tests set a stack's status; s3_hooks.py records S3 requests (HeadObject,
+  GetObject, PutObject, bucket operations, ...) and lets faults be injected on
+  them.
 * ``POST /moto-api/reset`` (moto's own) also clears the request log, faults
-  and holds (releasing any held request).
+  and holds (releasing any held request) and restores the default behaviour.
 
 Environment (read at request time):
 
@@ -69,6 +107,7 @@ import os
 import re
 import sys
 import threading
+import time
 import traceback
 import unicodedata
 from collections import OrderedDict
@@ -84,11 +123,17 @@ from moto.iot.responses import IoTResponse
 from moto.moto_api._internal import urls as moto_api_urls
 from moto.moto_api._internal.models import MotoAPIBackend
 
-__all__ = ["FAULTS_PATH", "HOLDS_PATH", "REQUEST_LOG_PATH", "install", "record_request", "take_fault"]
+import s3_access
+
+__all__ = [
+    "BEHAVIOUR_PATH", "FAULTS_PATH", "HOLDS_PATH", "OTHER_SERVICE_OPERATIONS", "REQUEST_LOG_PATH",
+    "behaviour", "install", "json_response", "record_request", "take_fault",
+]
 
 REQUEST_LOG_PATH = "/moto-api/iot-package-catalog/requests"
 FAULTS_PATH = "/moto-api/iot-package-catalog/faults"
 HOLDS_PATH = "/moto-api/iot-package-catalog/holds"
+BEHAVIOUR_PATH = "/moto-api/iot-package-catalog/behaviour"
 
 # --------------------------------------------------------------------------- #
 # Errors
@@ -199,6 +244,8 @@ DEFAULT_MAX_RESULTS = 25
 STATUS_DRAFT, STATUS_PUBLISHED, STATUS_DEPRECATED = "DRAFT", "PUBLISHED", "DEPRECATED"
 STATUSES = (STATUS_DRAFT, STATUS_PUBLISHED, STATUS_DEPRECATED)
 ACTION_PUBLISH, ACTION_DEPRECATE = "PUBLISH", "DEPRECATE"
+SBOM_IN_PROGRESS, SBOM_FAILED, SBOM_SUCCEEDED = "IN_PROGRESS", "FAILED", "SUCCEEDED"
+SBOM_VALIDATION_RESULTS = (SBOM_FAILED, SBOM_SUCCEEDED)
 
 PACKAGE_ARN_PREFIX_RE = re.compile(r"^arn:[^:]*:iot:[^:]*:[^:]*:package/")
 PACKAGE_ARN_RE = re.compile(
@@ -461,9 +508,26 @@ class PackageVersion:
         self.create_client_token: str | None = None
         self.create_params: dict[str, Any] = {}
         self.create_response: dict[str, Any] = {}
+        # The associated SBOM ({"s3Location": {...}}) and its validation.
+        self.sbom: dict[str, Any] | None = None
+        self.sbom_results: list[dict[str, Any]] = []
+        self.sbom_ready_at = 0.0  # time.monotonic() when validation ends
+        self.sbom_client_token: str | None = None
 
     def touch(self) -> None:
         self.last_modified_date = utcnow()
+
+    def sbom_validation_status(self) -> str | None:
+        """Computed when read: IN_PROGRESS until sbom_ready_at, then the verdict."""
+        if self.sbom is None:
+            return None
+        if time.monotonic() < self.sbom_ready_at:
+            return SBOM_IN_PROGRESS
+        if self.sbom_results and all(
+            r["validationResult"] == s3_access.SBOM_SUCCEEDED for r in self.sbom_results
+        ):
+            return SBOM_SUCCEEDED
+        return SBOM_FAILED
 
 
 class Package:
@@ -527,11 +591,83 @@ _HOLDS: list[dict[str, Any]] = []
 _LOG_LOCK = threading.Lock()
 
 # Operations of other services whose requests this server records (see
-# cloudformation_hooks.py); their faults take the service's own error codes.
-OTHER_SERVICE_OPERATIONS = {"DescribeStacks"}
+# cloudformation_hooks.py, s3_hooks.py, which add theirs); their faults take
+# the service's own error codes.
+OTHER_SERVICE_OPERATIONS: set[str] = {"DescribeStacks"}
 
 # A held request waits at most this long for its release.
 HOLD_TIMEOUT_SECONDS = 60
+
+
+# --------------------------------------------------------------------------- #
+# Behaviour switches (process-wide, restored by /moto-api/reset)
+# --------------------------------------------------------------------------- #
+
+DEFAULT_BEHAVIOUR: dict[str, Any] = {
+    # [U] whether the recipe of a DEPRECATED version can be updated (§3.2).
+    "recipeWhileDeprecated": "allow",
+    # [U] whether DEPRECATE is a valid action on a DRAFT (§3.1: not documented).
+    "draftToDeprecated": "reject",
+    # [U] how long the real validation takes: seconds of IN_PROGRESS.
+    "sbomValidationSeconds": 2,
+    # Whether AssociateSbomWithPackageVersion requires a bucket policy that lets
+    # iot.amazonaws.com read the object (the docs require one; the exact
+    # error is [U]).
+    "sbomBucketPolicyCheck": True,
+    # [U] whether real IoT checks the artifact's object synchronously.
+    "artifactCheck": True,
+}
+SBOM_VALIDATION_SECONDS_MAX = 3600
+
+_BEHAVIOUR: dict[str, Any] = dict(DEFAULT_BEHAVIOUR)
+
+
+def behaviour(name: str) -> Any:
+    with _LOG_LOCK:
+        return _BEHAVIOUR[name]
+
+
+def _check_behaviour_value(name: str, value: Any) -> bool:
+    if name == "recipeWhileDeprecated":
+        return value in ("allow", "reject")
+    if name == "draftToDeprecated":
+        return value in ("allow", "reject")
+    if name == "sbomValidationSeconds":
+        return (isinstance(value, (int, float)) and not isinstance(value, bool)
+                and 0 <= value <= SBOM_VALIDATION_SECONDS_MAX)
+    return isinstance(value, bool)
+
+
+def behaviour_route(request: Any, full_url: str, headers: Any) -> Any:
+    """GET: the switches; POST {name: value, ...}: sets the named ones (all or
+    nothing); DELETE: restores the defaults."""
+    if request.method == "GET":
+        with _LOG_LOCK:
+            return json_response(200, dict(_BEHAVIOUR))
+    if request.method == "DELETE":
+        with _LOG_LOCK:
+            _BEHAVIOUR.clear()
+            _BEHAVIOUR.update(DEFAULT_BEHAVIOUR)
+            return json_response(200, dict(_BEHAVIOUR))
+    if request.method != "POST":
+        return json_response(405, {"error": "use GET, POST or DELETE"})
+    try:
+        body = json.loads(request.data or b"{}")
+    except ValueError:
+        body = None
+    usage = (
+        'expected a JSON object of {recipeWhileDeprecated?: "allow"|"reject", '
+        'draftToDeprecated?: "reject"|"allow", sbomValidationSeconds?: 0..'
+        f'{SBOM_VALIDATION_SECONDS_MAX}, sbomBucketPolicyCheck?: boolean, artifactCheck?: boolean}}'
+    )
+    if not isinstance(body, dict):
+        return json_response(400, {"error": usage})
+    bad = [k for k, v in body.items() if k not in DEFAULT_BEHAVIOUR or not _check_behaviour_value(k, v)]
+    if bad:
+        return json_response(400, {"error": f"invalid or unknown: {', '.join(sorted(bad))}; {usage}"})
+    with _LOG_LOCK:
+        _BEHAVIOUR.update(body)
+        return json_response(200, dict(_BEHAVIOUR))
 
 
 def clear_test_hooks() -> None:
@@ -540,6 +676,8 @@ def clear_test_hooks() -> None:
         _FAULTS.clear()
         holds = list(_HOLDS)
         _HOLDS.clear()
+        _BEHAVIOUR.clear()
+        _BEHAVIOUR.update(DEFAULT_BEHAVIOUR)
     for hold in holds:
         hold["event"].set()
 
@@ -552,9 +690,9 @@ def record_request(entry: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def take_fault(operation: str) -> dict[str, Any] | None:
+def take_fault(operation: str, service: str = "iot") -> dict[str, Any] | None:
     """The injected fault for this request, if any ("*" matches only catalog operations)."""
-    wildcard = "*" if operation not in OTHER_SERVICE_OPERATIONS else operation
+    wildcard = "*" if service == "iot" and operation not in OTHER_SERVICE_OPERATIONS else operation
     with _LOG_LOCK:
         for fault in _FAULTS:
             if fault["operation"] in (operation, wildcard):
@@ -606,20 +744,30 @@ def faults_route(request: Any, full_url: str, headers: Any) -> Any:
         error_type = body["errorType"]
         count = int(body.get("count", 1))
         message = body.get("message") or f"Injected {error_type}"
+        other_service = operation in OTHER_SERVICE_OPERATIONS
         known = error_type in ERRORS or (
-            operation in OTHER_SERVICE_OPERATIONS and re.fullmatch(r"[A-Za-z]+", str(error_type))
+            other_service and re.fullmatch(r"[A-Za-z]+", str(error_type))
         )
+        # httpStatus: only for other services' errors (IoT's come from the model).
+        http_status = body.get("httpStatus")
+        if http_status is not None and (
+            not other_service or isinstance(http_status, bool)
+            or not isinstance(http_status, int) or not 300 <= http_status <= 599
+        ):
+            raise ValueError()
         if not isinstance(operation, str) or not known or count < 1:
             raise ValueError()
     except (ValueError, KeyError, TypeError):
         return json_response(400, {
-            "error": "expected {operation, errorType, message?, count?>=1}; errorType one of "
-            + ", ".join(sorted(ERRORS)) + " (any error code for " + ", ".join(sorted(OTHER_SERVICE_OPERATIONS)) + ")",
+            "error": "expected {operation, errorType, message?, count?>=1, httpStatus?}; errorType one of "
+            + ", ".join(sorted(ERRORS)) + " (any error code, and httpStatus 300..599, for "
+            + ", ".join(sorted(OTHER_SERVICE_OPERATIONS)) + ")",
         })
     with _LOG_LOCK:
         _FAULTS.append({
             "operation": operation, "errorType": error_type,
             "message": message, "count": count,
+            **({"httpStatus": http_status} if http_status is not None else {}),
         })
     return json_response(200, {"status": "ok"})
 
@@ -690,6 +838,25 @@ def _label(resp: IoTResponse, name: str) -> str:
     return resp.uri_match.get(name, "")
 
 
+def _logged_location(holder: Any) -> dict[str, str | None] | None:
+    """{bucket, key, version} of holder.s3Location as sent (non-strings as null)."""
+    loc = holder.get("s3Location") if isinstance(holder, dict) else None
+    if not isinstance(loc, dict):
+        return None
+    return {m: loc[m] if isinstance(loc.get(m), str) else None for m in ("bucket", "key", "version")}
+
+
+def _logged_locations(operation: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The S3 locations a request names, for the request log (not sensitive)."""
+    if operation in ("CreatePackageVersion", "UpdatePackageVersion"):
+        loc = _logged_location(body.get("artifact"))
+        return {"artifactS3Location": loc} if loc is not None else {}
+    if operation == "AssociateSbomWithPackageVersion":
+        loc = _logged_location(body.get("sbom"))
+        return {"sbomS3Location": loc} if loc is not None else {}
+    return {}
+
+
 def _catalog_operation(operation: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Records the request, applies injected faults, serialises access to the
     state and turns unexpected Python errors into InternalServerException."""
@@ -698,9 +865,10 @@ def _catalog_operation(operation: str) -> Callable[[Callable[..., Any]], Callabl
         @functools.wraps(func)
         def wrapper(self: IoTResponse) -> Any:
             try:
-                body_fields = sorted(_body(self).keys())
+                body = _body(self)
             except ValidationException:
-                body_fields = []
+                body = {}
+            body_fields = sorted(body.keys())
             query = _query(self)
             entry = record_request({
                 "operation": operation,
@@ -715,6 +883,7 @@ def _catalog_operation(operation: str) -> Callable[[Callable[..., Any]], Callabl
                 "accessKeyId": self.get_access_key(),
                 **({"resourceArn": _resource_arn_of(self)}
                    if operation in ("TagResource", "UntagResource", "ListTagsForResource") else {}),
+                **_logged_locations(operation, body),
             })
             try:
                 _wait_for_release(_take_hold(operation, "before"))
@@ -937,6 +1106,28 @@ def _version_create_response(version: PackageVersion) -> dict[str, Any]:
     }
 
 
+def _check_artifact_object(catalog: PackageCatalog, artifact: dict[str, Any] | None) -> None:
+    """With the artifactCheck switch on, the artifact's object must exist in
+    moto's S3 (same account and region as the request).
+
+    [U] Whether real IoT checks this synchronously (it may only set
+    errorReason later, or not check at all) is unknown; ValidationException here.
+    [U] An artifact without a version is accepted (nothing in the model
+    requires it; CloudFormation does): then the current object must exist.
+    [U] An s3Location without bucket or key is accepted without a check.
+    """
+    loc = (artifact or {}).get("s3Location")
+    if not behaviour("artifactCheck") or not loc or "bucket" not in loc or "key" not in loc:
+        return
+    try:
+        s3_access.find_object(
+            catalog.account_id, catalog.partition, catalog.region,
+            loc["bucket"], loc["key"], loc.get("version"), "artifact",
+        )
+    except s3_access.S3AccessProblem as problem:
+        raise ValidationException(str(problem)) from None
+
+
 @_catalog_operation("CreatePackageVersion")
 def create_package_version(self: IoTResponse, catalog: PackageCatalog) -> ActionResult:
     body = _body(self)
@@ -964,6 +1155,7 @@ def create_package_version(self: IoTResponse, catalog: PackageCatalog) -> Action
             f"Package version {package_name}/{version_name} already exists",
             resourceId=version_name,
         )
+    _check_artifact_object(catalog, params["artifact"])
     version = PackageVersion(
         package, version_name, catalog.version_arn(package_name, version_name)
     )
@@ -995,7 +1187,8 @@ def get_package_version(self: IoTResponse, catalog: PackageCatalog) -> ActionRes
         "creationDate": version.creation_date,
         "lastModifiedDate": version.last_modified_date,
         "recipe": version.recipe,
-        # No SBOM operations are emulated: sbom / sbomValidationStatus stay unset.
+        "sbom": copy.deepcopy(version.sbom),
+        "sbomValidationStatus": version.sbom_validation_status(),
     })
 
 
@@ -1014,9 +1207,13 @@ def _new_status(version: PackageVersion, action: str) -> str:
         return STATUS_PUBLISHED
     if action == ACTION_DEPRECATE and current == STATUS_PUBLISHED:
         return STATUS_DEPRECATED
-    # [U] DRAFT -> DEPRECATE is not a documented transition; PUBLISH on a
-    # PUBLISHED and DEPRECATE on a DEPRECATED version are treated as invalid
-    # transitions too (not as no-ops). All are ValidationException here.
+    if (action == ACTION_DEPRECATE and current == STATUS_DRAFT
+            and behaviour("draftToDeprecated") == "allow"):
+        return STATUS_DEPRECATED
+    # [U] DRAFT -> DEPRECATE is not a documented transition: rejected unless the
+    # draftToDeprecated switch is "allow". PUBLISH on a PUBLISHED and DEPRECATE
+    # on a DEPRECATED version are treated as invalid transitions too (not as
+    # no-ops). All are ValidationException here.
     raise ValidationException(
         f"Invalid action {action} for package version "
         f"{version.package.name}/{version.name} in status {current}"
@@ -1044,7 +1241,17 @@ def update_package_version(self: IoTResponse, catalog: PackageCatalog) -> Action
                 f"{field} can only be updated when the package version is in DRAFT "
                 f"(package version {package_name}/{version_name} is {version.status})"
             )
+    if (recipe is not None and version.status == STATUS_DEPRECATED
+            and behaviour("recipeWhileDeprecated") == "reject"):
+        # [U] Whether a DEPRECATED version's recipe can change: allowed unless
+        # the recipeWhileDeprecated switch is "reject". Like the rules above it
+        # looks at the state before this call's action.
+        raise ValidationException(
+            f"recipe cannot be updated when the package version is DEPRECATED "
+            f"(package version {package_name}/{version_name})"
+        )
     new_status = _new_status(version, action) if action is not None else None
+    _check_artifact_object(catalog, artifact)
     if description is not None:
         version.description = description
     if attributes is not None:
@@ -1052,7 +1259,7 @@ def update_package_version(self: IoTResponse, catalog: PackageCatalog) -> Action
     if artifact is not None:
         version.artifact = artifact
     if recipe is not None:
-        # recipe may change in any state ([U] for DEPRECATED).
+        # recipe may change in any state ([U] for DEPRECATED: see above).
         version.recipe = recipe
     if new_status is not None:
         version.status = new_status
@@ -1107,6 +1314,137 @@ def list_package_versions(self: IoTResponse, catalog: PackageCatalog) -> ActionR
                 "lastModifiedDate": v.last_modified_date,
             }
             for v in page
+        ],
+        "nextToken": next_token,
+    })
+
+
+# ---- SBOM ---------------------------------------------------------------------
+
+
+def _sbom_response(version: PackageVersion) -> dict[str, Any]:
+    return {
+        "packageName": version.package.name,
+        "versionName": version.name,
+        "sbom": copy.deepcopy(version.sbom),
+        "sbomValidationStatus": version.sbom_validation_status(),
+    }
+
+
+def _sbom_object(catalog: PackageCatalog, loc: dict[str, Any]) -> Any:
+    """The SBOM's object in moto's S3, checked as IoT would read it."""
+    bucket_name, key, object_version = loc["bucket"], loc["key"], loc["version"]
+    try:
+        bucket, obj = s3_access.find_object(
+            catalog.account_id, catalog.partition, catalog.region,
+            bucket_name, key, object_version, "SBOM", require_versioned_bucket=True,
+        )
+    except s3_access.S3AccessProblem as problem:
+        # [U] real IoT's error for a missing bucket, object or version.
+        raise ValidationException(str(problem)) from None
+    if behaviour("sbomBucketPolicyCheck"):
+        allowed, why = s3_access.iot_may_read(bucket, key)
+        if not allowed:
+            # [U] the real error (IoT reads the SBOM as iot.amazonaws.com and
+            # presumably fails with S3's AccessDenied): ValidationException here.
+            raise ValidationException(
+                f"AWS IoT cannot read the SBOM s3://{bucket_name}/{key}: {why}. "
+                f"Grant the service principal {s3_access.IOT_SERVICE_PRINCIPAL} "
+                "s3:GetObject / s3:GetObjectVersion on it in the bucket policy."
+            )
+    return obj
+
+
+@_catalog_operation("AssociateSbomWithPackageVersion")
+def associate_sbom_with_package_version(self: IoTResponse, catalog: PackageCatalog) -> ActionResult:
+    body = _body(self)
+    package_name, version_name = _version_labels(self)
+    if body.get("sbom") is None:
+        raise _validation("sbom", "Member must not be null")
+    sbom = _check_artifact(body["sbom"], "sbom")
+    token = _client_token(self)
+    version = _get_version(catalog, package_name, version_name)
+    if (not _ignore_client_token() and token is not None
+            and version.sbom_client_token == token and version.sbom == sbom):
+        # [U] idempotency as for CreatePackageVersion: the same clientToken
+        # and sbom again answers like the first call (with the current status).
+        return ActionResult(_sbom_response(version))
+    loc = sbom.get("s3Location")
+    if loc is None:
+        # [U] the model requires no member of Sbom; without a location there
+        # is nothing to validate.
+        raise ValidationException("S3 location for SBOM cannot be null")
+    if loc.get("version") is None:
+        raise ValidationException("S3 object version for SBOM cannot be null")  # docs' wording
+    for member in ("bucket", "key"):
+        if loc.get(member) is None:
+            raise ValidationException(f"S3 {member} for SBOM cannot be null")  # [U] wording
+    if version.sbom_validation_status() == SBOM_IN_PROGRESS:
+        # [U] A new association while the previous validation runs: the docs
+        # mention a limit on ongoing validation workflows; ConflictException here.
+        raise ConflictException(
+            f"The SBOM validation of package version {package_name}/{version_name} "
+            "is still in progress",
+            resourceId=version_name,
+        )
+    obj = _sbom_object(catalog, loc)
+    version.sbom = sbom
+    version.sbom_results = s3_access.validate_sbom_content(obj.value, loc["key"])
+    version.sbom_ready_at = time.monotonic() + float(behaviour("sbomValidationSeconds"))
+    version.sbom_client_token = token
+    version.touch()  # [U] whether association changes lastModifiedDate
+    return ActionResult(_sbom_response(version))
+
+
+@_catalog_operation("DisassociateSbomFromPackageVersion")
+def disassociate_sbom_from_package_version(self: IoTResponse, catalog: PackageCatalog) -> ActionResult:
+    package_name, version_name = _version_labels(self)
+    _client_token(self)
+    version = _get_version(catalog, package_name, version_name)
+    if version.sbom is None:
+        # [U] @idempotent: disassociating when no SBOM is associated succeeds.
+        return EmptyResult()
+    if version.sbom_validation_status() == SBOM_IN_PROGRESS:
+        # [U] as for a new association: ConflictException while validation runs.
+        raise ConflictException(
+            f"The SBOM validation of package version {package_name}/{version_name} "
+            "is still in progress",
+            resourceId=version_name,
+        )
+    version.sbom = None
+    version.sbom_results = []
+    version.sbom_ready_at = 0.0
+    version.sbom_client_token = None
+    version.touch()
+    return EmptyResult()
+
+
+@_catalog_operation("ListSbomValidationResults")
+def list_sbom_validation_results(self: IoTResponse, catalog: PackageCatalog) -> ActionResult:
+    package_name, version_name = _version_labels(self)
+    wanted = _query_param(self, "validationResult")
+    if wanted is not None and wanted not in SBOM_VALIDATION_RESULTS:
+        raise _validation(
+            "validationResult", "Member must satisfy enum value set: [FAILED, SUCCEEDED]"
+        )
+    max_results = _check_max_results(_query_param(self, "maxResults"))
+    version = _get_version(catalog, package_name, version_name)
+    # [U] No SBOM: an empty list. While validation is IN_PROGRESS the results
+    # are not available yet: also an empty list.
+    results: list[dict[str, Any]] = []
+    if version.sbom is not None and version.sbom_validation_status() != SBOM_IN_PROGRESS:
+        # The sort key keeps pages stable even if a zip repeats a file name.
+        results = [
+            {**r, "_sort": f"{r['fileName']}\x00{i:06d}"}
+            for i, r in enumerate(version.sbom_results)
+            if wanted is None or r["validationResult"] == wanted
+        ]
+    page, next_token = _paginate(
+        results, lambda r: r["_sort"], max_results, _query_param(self, "nextToken")
+    )
+    return ActionResult({
+        "validationResultSummaries": [
+            {k: v for k, v in r.items() if k != "_sort"} for r in page
         ],
         "nextToken": next_token,
     })
@@ -1256,6 +1594,9 @@ _OPERATIONS: dict[str, Callable[..., Any]] = {
     "update_package_version": update_package_version,
     "delete_package_version": delete_package_version,
     "list_package_versions": list_package_versions,
+    "associate_sbom_with_package_version": associate_sbom_with_package_version,
+    "disassociate_sbom_from_package_version": disassociate_sbom_from_package_version,
+    "list_sbom_validation_results": list_sbom_validation_results,
 }
 
 _installed = False
@@ -1289,9 +1630,11 @@ def install() -> None:
     moto_api_urls.url_paths["{0}" + REQUEST_LOG_PATH + "$"] = requests_route
     moto_api_urls.url_paths["{0}" + FAULTS_PATH + "$"] = faults_route
     moto_api_urls.url_paths["{0}" + HOLDS_PATH + "$"] = holds_route
+    moto_api_urls.url_paths["{0}" + BEHAVIOUR_PATH + "$"] = behaviour_route
 
     # POST /moto-api/reset -> MotoAPIBackend.reset -> BackendDict.reset(): the
-    # catalogs go with the IoT backends; clear the request log and faults too.
+    # catalogs go with the IoT backends; clear the request log and faults too,
+    # and restore the default behaviour.
     original_reset = MotoAPIBackend.reset
 
     @functools.wraps(original_reset)

@@ -4,7 +4,11 @@
  *
  * Point an SDK client at `endpoint` (or set AWS_ENDPOINT_URL_IOT to it).
  * Requires <repo>/.venv, created by `npx projen setup:python`
- * (test/moto/setup-venv.sh). Uses only Node built-ins.
+ * (test/moto/setup-venv.sh). Uses Node built-ins and the AWS SDK clients.
+ *
+ * The same server is also an S3 endpoint (moto's own S3), which the emulated
+ * IoT reads artifacts and SBOMs from: see `motoS3Client`, `createBucket`,
+ * `putObject`, `putBucketPolicy`, `iotSbomReadPolicy` and `zipArchive`.
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -12,8 +16,10 @@ import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 
 import { IoTClient } from '@aws-sdk/client-iot';
+import { CreateBucketCommand, PutBucketPolicyCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 /** Credentials moto accepts (any will do; these are AWS's documentation examples). */
 export const MOTO_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
@@ -34,6 +40,7 @@ const REQUEST_LOG_PATH = '/moto-api/iot-package-catalog/requests';
 const FAULTS_PATH = '/moto-api/iot-package-catalog/faults';
 const HOLDS_PATH = '/moto-api/iot-package-catalog/holds';
 const STACK_STATUS_PATH = '/moto-api/iot-package-catalog/stack-status';
+const BEHAVIOUR_PATH = '/moto-api/iot-package-catalog/behaviour';
 const RESET_PATH = '/moto-api/reset';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -53,11 +60,21 @@ export interface StartMotoServerOptions {
   readonly env?: Record<string, string>;
 }
 
+/** An S3 location named in an IoT request, as sent (a member not sent, or not a string, is null). */
+export interface RecordedS3Location {
+  readonly bucket: string | null;
+  readonly key: string | null;
+  readonly version: string | null;
+}
+
 /** One package-catalog request as recorded by the extension (never body values). */
 export interface RecordedRequest {
-  /** 'iot', or 'cloudformation' for DescribeStacks. */
+  /** 'iot', 'cloudformation' for DescribeStacks, 's3' for S3 requests (s3_hooks.py). */
   readonly service: string;
-  /** e.g. 'CreatePackageVersion', 'TagResource', 'DescribeStacks'. */
+  /**
+   * e.g. 'CreatePackageVersion', 'TagResource', 'DescribeStacks'; for S3 the
+   * API operation, e.g. 'HeadObject', 'GetObject', 'PutObject', 'CreateBucket', 'PutBucketPolicy'.
+   */
   readonly operation: string;
   readonly method: string;
   readonly path: string;
@@ -69,8 +86,22 @@ export interface RecordedRequest {
   readonly bodyFields: string[];
   /** Names of the query parameters, sorted. */
   readonly queryParams: string[];
-  /** The resource ARN, for TagResource / UntagResource / ListTagsForResource; the stack for DescribeStacks. */
+  /**
+   * The resource ARN, for TagResource / UntagResource / ListTagsForResource;
+   * the stack for DescribeStacks; for S3 `arn:aws:s3:::bucket/key` (object
+   * operations) or `arn:aws:s3:::bucket` (bucket operations).
+   */
   readonly resourceArn?: string | null;
+  /** S3 requests: the bucket (null for ListBuckets). */
+  readonly bucket?: string | null;
+  /** S3 requests: the object key (null for bucket operations). */
+  readonly key?: string | null;
+  /** S3 requests: the `versionId` query parameter, if sent. */
+  readonly versionId?: string | null;
+  /** CreatePackageVersion / UpdatePackageVersion with an `artifact.s3Location`: where it points. */
+  readonly artifactS3Location?: RecordedS3Location;
+  /** AssociateSbomWithPackageVersion with an `sbom.s3Location`: where it points. */
+  readonly sbomS3Location?: RecordedS3Location;
   readonly accountId: string;
   readonly region: string;
   /**
@@ -81,7 +112,12 @@ export interface RecordedRequest {
   readonly accessKeyId: string;
   /** HTTP status returned (null only while the request is in flight). */
   readonly status: number | null;
-  /** Error type returned, e.g. 'ConflictException', or null on success. */
+  /**
+   * Error type returned, e.g. 'ConflictException', or null on success. For
+   * S3, the error code of the XML body (e.g. 'AccessDenied', 'NoSuchKey'), or
+   * for a response without one (HEAD) the HTTP reason phrase without spaces,
+   * e.g. 'NotFound', 'Forbidden'.
+   */
   readonly errorType: string | null;
 }
 
@@ -92,13 +128,46 @@ export interface InjectedFault {
   /**
    * e.g. 'ThrottlingException', 'ServiceQuotaExceededException',
    * 'InternalServerException', 'ConflictException', 'ValidationException',
-   * 'AccessDeniedException'; for DescribeStacks any CloudFormation error code, e.g. 'Throttling'.
+   * 'AccessDeniedException'; for DescribeStacks any CloudFormation error code, e.g. 'Throttling';
+   * for an S3 operation (e.g. 'HeadObject', 'GetObject') any S3 error code, e.g.
+   * 'AccessDenied' (403), 'NoSuchKey' (404), 'SlowDown' (503).
    */
   readonly errorType: string;
   readonly message?: string;
   /** How many requests fail. @default 1 */
   readonly count?: number;
+  /**
+   * Other services only (S3, CloudFormation): the HTTP status to answer with.
+   * @default for S3 the code's usual status (AccessDenied 403, NoSuchKey 404, ...; else 400)
+   */
+  readonly httpStatus?: number;
 }
+
+/**
+ * Switches for behaviour of the real service that the sources leave open
+ * ([U] in shared/docs/iot-package-catalog.md). moto's reset restores DEFAULT_BEHAVIOUR.
+ */
+export interface CatalogBehaviour {
+  /** 'reject': updating a DEPRECATED version's recipe is a ValidationException. */
+  readonly recipeWhileDeprecated: 'allow' | 'reject';
+  /** 'allow': DEPRECATE on a DRAFT version makes it DEPRECATED (else ValidationException). */
+  readonly draftToDeprecated: 'reject' | 'allow';
+  /** How long an SBOM validation is IN_PROGRESS after AssociateSbomWithPackageVersion (0..3600). */
+  readonly sbomValidationSeconds: number;
+  /** Association requires a bucket policy that lets iot.amazonaws.com read the SBOM object. */
+  readonly sbomBucketPolicyCheck: boolean;
+  /** CreatePackageVersion / UpdatePackageVersion require the artifact's object to exist in moto's S3. */
+  readonly artifactCheck: boolean;
+}
+
+/** The behaviour after start and after every reset. */
+export const DEFAULT_BEHAVIOUR: CatalogBehaviour = {
+  recipeWhileDeprecated: 'allow',
+  draftToDeprecated: 'reject',
+  sbomValidationSeconds: 2,
+  sbomBucketPolicyCheck: true,
+  artifactCheck: true,
+};
 
 export interface MotoServer {
   /** e.g. http://127.0.0.1:45678 */
@@ -108,7 +177,7 @@ export interface MotoServer {
   readonly pid: number;
   /** The server's log file (in the OS temp directory), named in start-up errors. */
   readonly logFile: string;
-  /** POST /moto-api/reset: clears all moto state, the request log, faults and holds. */
+  /** POST /moto-api/reset: clears all moto state, the request log, faults and holds, and restores DEFAULT_BEHAVIOUR. */
   reset(): Promise<void>;
   /** The package-catalog requests received since the last reset, oldest first. */
   requests(): Promise<RecordedRequest[]>;
@@ -134,6 +203,10 @@ export interface MotoServer {
    * @returns the stack's id (its ARN)
    */
   setStackStatus(stackName: string, status: string, options?: { recreate?: boolean }): Promise<string>;
+  /** Sets the named behaviour switches (the others keep their values); resolves to all of them. */
+  setBehaviour(behaviour: Partial<CatalogBehaviour>): Promise<CatalogBehaviour>;
+  /** The current behaviour switches. */
+  getBehaviour(): Promise<CatalogBehaviour>;
   /** Kills the server process (by PID) and waits for it to exit. Idempotent. */
   stop(): Promise<void>;
 }
@@ -290,6 +363,14 @@ class RunningMotoServer implements MotoServer {
     return (JSON.parse(body) as { stackId: string }).stackId;
   }
 
+  public async setBehaviour(behaviour: Partial<CatalogBehaviour>): Promise<CatalogBehaviour> {
+    return JSON.parse(await expectOk(this.endpoint, 'POST', BEHAVIOUR_PATH, behaviour)) as CatalogBehaviour;
+  }
+
+  public async getBehaviour(): Promise<CatalogBehaviour> {
+    return JSON.parse(await expectOk(this.endpoint, 'GET', BEHAVIOUR_PATH)) as CatalogBehaviour;
+  }
+
   public stop(): Promise<void> {
     if (!this.stopping) {
       // The log is for start-up failures; a server that ran is cleaned up.
@@ -394,4 +475,131 @@ export async function startMotoServer(options: StartMotoServerOptions = {}): Pro
     }
   }
   throw lastError;
+}
+
+// --------------------------------------------------------------------------- //
+// S3 on the same server (moto's own S3, which the emulated IoT reads)
+// --------------------------------------------------------------------------- //
+
+/**
+ * An S3 client for a moto server: path-style addressing (moto serves every
+ * bucket on its one host), signed with MOTO_CREDENTIALS unless other
+ * credentials are given, so the request log tells its calls from the handler's.
+ */
+export function motoS3Client(
+  endpoint: string,
+  options: { region?: string; maxAttempts?: number; credentials?: { accessKeyId: string; secretAccessKey: string } } = {},
+): S3Client {
+  return new S3Client({
+    endpoint,
+    region: options.region ?? 'us-east-1',
+    credentials: options.credentials ?? MOTO_CREDENTIALS,
+    forcePathStyle: true,
+    maxAttempts: options.maxAttempts,
+  });
+}
+
+/**
+ * Creates a bucket in the client's region, versioned unless `versioned: false`
+ * (artifacts and SBOMs are named by object version).
+ */
+export async function createBucket(s3: S3Client, bucket: string, options: { versioned?: boolean } = {}): Promise<void> {
+  const region = await s3.config.region();
+  await s3.send(new CreateBucketCommand({
+    Bucket: bucket,
+    ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+  }));
+  if (options.versioned ?? true) {
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+  }
+}
+
+/**
+ * Uploads an object; resolves to its VersionId (undefined in a bucket that
+ * never had versioning, where S3 reports none).
+ */
+export async function putObject(s3: S3Client, bucket: string, key: string, body: string | Uint8Array): Promise<string | undefined> {
+  const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+  return out.VersionId;
+}
+
+/** Sets a bucket's policy (an object is serialized as JSON). */
+export async function putBucketPolicy(s3: S3Client, bucket: string, policy: object | string): Promise<void> {
+  await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: typeof policy === 'string' ? policy : JSON.stringify(policy) }));
+}
+
+/**
+ * A bucket policy that lets AWS IoT (the service principal iot.amazonaws.com)
+ * read SBOMs: by default s3:GetObject and s3:GetObjectVersion on every object
+ * of the bucket.
+ */
+export function iotSbomReadPolicy(bucket: string, options: { actions?: string[]; resource?: string } = {}): object {
+  return {
+    Version: '2012-10-17',
+    Statement: [{
+      Effect: 'Allow',
+      Principal: { Service: 'iot.amazonaws.com' },
+      Action: options.actions ?? ['s3:GetObject', 's3:GetObjectVersion'],
+      Resource: options.resource ?? `arn:aws:s3:::${bucket}/*`,
+    }],
+  };
+}
+
+/** A minimal SPDX document (valid for the emulator's SBOM check). */
+export const SPDX_DOCUMENT = { spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'firmware', dataLicense: 'CC0-1.0' };
+/** A minimal CycloneDX document (valid for the emulator's SBOM check). */
+export const CYCLONEDX_DOCUMENT = { bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, components: [] };
+
+/**
+ * A zip archive (entries stored, not compressed) of the given files, e.g. an
+ * SBOM: `zipArchive({ 'sbom.spdx.json': SPDX_DOCUMENT })`. An object value is
+ * written as JSON.
+ */
+export function zipArchive(files: Record<string, string | Uint8Array | object>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, content] of Object.entries(files)) {
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8')
+      : content instanceof Uint8Array ? Buffer.from(content)
+        : Buffer.from(JSON.stringify(content), 'utf8');
+    const fileName = Buffer.from(name, 'utf8');
+    const crc = zlib.crc32(data); // Node >= 20.15
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4); // version needed
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(0, 8); // stored
+    local.writeUInt16LE(0, 10); // time
+    local.writeUInt16LE(0x21, 12); // date: 1980-01-01
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(fileName.length, 26);
+    local.writeUInt16LE(0, 28);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4); // version made by
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(0, 10);
+    central.writeUInt16LE(0, 12);
+    central.writeUInt16LE(0x21, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(fileName.length, 28);
+    central.writeUInt32LE(offset, 42); // 30..41: extra, comment, disk, attributes: 0
+    locals.push(local, fileName, data);
+    centrals.push(central, fileName);
+    offset += local.length + fileName.length + data.length;
+  }
+  const centralDirectory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(files).length, 8);
+  end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(centralDirectory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, centralDirectory, end]);
 }

@@ -3,7 +3,9 @@
     .venv/bin/python test/moto/server.py --host 127.0.0.1 --port 5000
 
 Imports iot_package_catalog (which patches moto's IoT backend and response
-class) and cloudformation_hooks (DescribeStacks recorded, stack status settable) and then runs moto's own server entry point (moto.server.main, the
+class), cloudformation_hooks (DescribeStacks recorded, stack status settable)
+and s3_hooks (S3 requests recorded, faults injectable) and then runs moto's own
+server entry point (moto.server.main, the
 `moto_server` command) in the foreground until it gets SIGINT or SIGTERM. All
 arguments are passed through to moto.server.main (see its --help).
 """
@@ -19,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import iot_package_catalog  # noqa: E402,F401  (patches moto on import)
 import cloudformation_hooks  # noqa: E402,F401  (patches moto on import)
+import s3_hooks  # noqa: E402,F401  (patches moto on import)
 from moto.server import main  # noqa: E402
 
 if __name__ == "__main__":
