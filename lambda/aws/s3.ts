@@ -37,7 +37,7 @@ export async function currentObjectVersion(what: string, bucket: string, key: st
     const out = await send('HeadObject', (o) => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), o));
     versionId = out.VersionId;
   } catch (e) {
-    throw callFailed('HeadObject', `${subject(what, bucket, key)} (read to find the object's current version)`, e, hintFor(errorName(e)));
+    throw callFailed('HeadObject', `${subject(what, bucket, key)} (read to find the object's current version)`, named(e), hintFor(errorName(named(e))));
   }
   // An unversioned bucket answers without a version id; a bucket whose
   // versioning is suspended answers 'null' for objects written since.
@@ -50,6 +50,21 @@ export async function currentObjectVersion(what: string, bucket: string, key: st
   }
   return versionId;
 }
+
+/**
+ * A HEAD response has no body, so the SDK can name S3's error only from the
+ * HTTP status (a 403 comes out as 'Unknown'): name it from the status.
+ */
+function named(error: unknown): unknown {
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  const name = status === undefined ? undefined : STATUS_NAMES[status];
+  if (name === undefined || errorName(error) === name || !['Unknown', 'UnknownError', String(status)].includes(errorName(error))) {
+    return error;
+  }
+  return { name, message: `HTTP ${status}` };
+}
+
+const STATUS_NAMES: Record<number, string> = { 301: 'PermanentRedirect', 403: 'AccessDenied', 404: 'NotFound' };
 
 function hintFor(name: string): string {
   switch (name) {
