@@ -203,3 +203,38 @@ describe('violations', () => {
     expect(await findViolations([versionCall('GetPackageVersion')], stack, { roleLogicalId, stackId: STACK_ID })).toEqual([]);
   });
 });
+
+describe('what IoT checks on the caller\'s behalf', () => {
+  const IOT_WRITE = [allow(['iot:CreatePackageVersion', 'iot:UpdatePackageVersion'], [PKG, VER])];
+  const withArtifact = (operation: string) => request(operation, {
+    uriLabels: { packageName: 'fw', versionName: '1.0' },
+    artifactS3Location: { bucket: 'artifacts', key: 'fw/1.0.bin', version: 'v1' },
+  });
+
+  test.each(['CreatePackageVersion', 'UpdatePackageVersion'])('%s with an artifact needs s3:GetObjectVersion on the object', async (operation) => {
+    expect(await check([withArtifact(operation)], template(...IOT_WRITE))).toEqual([
+      expect.stringContaining('s3:GetObjectVersion on arn:aws:s3:::artifacts/fw/1.0.bin'),
+    ]);
+    expect(await check([withArtifact(operation)], template(...IOT_WRITE, allow('s3:GetObjectVersion', 'arn:aws:s3:::artifacts/*')))).toEqual([]);
+  });
+
+  test('a grant on another bucket does not cover it', async () => {
+    expect(await check([withArtifact('CreatePackageVersion')], template(...IOT_WRITE, allow('s3:GetObjectVersion', 'arn:aws:s3:::other/*'))))
+      .toHaveLength(1);
+  });
+
+  test('without an artifact, and for the SBOM (read by IoT\'s own principal), nothing more is needed', async () => {
+    const sbom = request('AssociateSbomWithPackageVersion', {
+      uriLabels: { packageName: 'fw', versionName: '1.0' },
+      sbomS3Location: { bucket: 'sboms', key: 'fw.zip', version: 'v1' },
+    });
+    expect(await check([versionCall('CreatePackageVersion'), sbom],
+      template(...IOT_WRITE, allow('iot:AssociateSbomWithPackageVersion', [VER])))).toEqual([]);
+  });
+
+  test('the handler\'s own HeadObject is s3:GetObject on the object', async () => {
+    const head = request('HeadObject', { service: 's3', resourceArn: 'arn:aws:s3:::artifacts/fw/1.0.bin' });
+    expect(await check([head], template())).toEqual([expect.stringContaining('s3:GetObject on arn:aws:s3:::artifacts/fw/1.0.bin')]);
+    expect(await check([head], template(allow('s3:GetObject', 'arn:aws:s3:::artifacts/*')))).toEqual([]);
+  });
+});

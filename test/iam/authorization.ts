@@ -104,6 +104,23 @@ export function callOf(request: RecordedRequest, options: Pick<AuthorizationOpti
 }
 
 /**
+ * What IAM also checks for a call, on the caller's behalf: IoT reads a
+ * version's artifact with the caller's permissions, so CreatePackageVersion
+ * and UpdatePackageVersion with an artifact need `s3:GetObjectVersion` on
+ * the object (the IoT developer guide; CloudFormation's own handler lists
+ * it). The SBOM is read by IoT's service principal through the bucket
+ * policy, so AssociateSbomWithPackageVersion adds nothing here.
+ */
+export function dependentCallsOf(request: RecordedRequest, options: Pick<AuthorizationOptions, 'partition'>): Call[] {
+  const location = request.artifactS3Location;
+  if (request.service !== 'iot' || !location?.bucket || !location.key) {
+    return [];
+  }
+  const arn = `arn:${options.partition ?? 'aws'}:s3:::${location.bucket}/${location.key}`;
+  return [{ action: 's3:GetObjectVersion', arns: [arn], accountId: request.accountId, region: request.region }];
+}
+
+/**
  * What AWS::StackId resolves to for a call: a stack deleted and deployed
  * again under the same name gets a new id, and the role of each deployment
  * names its own; so a call naming a stack of the same name is checked
@@ -376,8 +393,9 @@ export async function findViolations(
 
   const calls = new Map<string, Call>();
   for (const request of requests) {
-    const call = callOf(request, options);
-    calls.set(JSON.stringify([call.action.toLowerCase(), call.arns, call.accountId, call.region]), call);
+    for (const call of [callOf(request, options), ...dependentCallsOf(request, options)]) {
+      calls.set(JSON.stringify([call.action.toLowerCase(), call.arns, call.accountId, call.region]), call);
+    }
   }
 
   const violations: string[] = [];
