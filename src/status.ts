@@ -5,6 +5,7 @@
  * and `DEPRECATED`. No action brings a version back to `DRAFT`.
  *
  * @example
+ * import { PackageVersionStatus } from 'cdk-iot-package-catalog';
  * declare const stack: Stack;
  *
  * new PackageVersion(stack, 'Firmware140', {
