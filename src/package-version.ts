@@ -15,17 +15,23 @@ import {
   Token,
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct, IDependable } from 'constructs';
 import { registerForDuplicateCheck } from './private/duplicate-versions';
 import { PackageVersionProvider } from './private/provider';
+import { validateObject } from './private/s3-objects';
+import { PackageVersionArtifact, PackageVersionS3ObjectConfig, PackageVersionSbom } from './s3-object';
 import {
   ATTR_ERROR_REASON,
+  ATTR_SBOM_VALIDATION_STATUS,
   ATTR_STATUS,
   PackageVersionResourceProperties,
   RESOURCE_TYPE,
+  S3ObjectProperty,
   TagEntry,
 } from './shared/contract';
 import { formatIssues, validatePackageVersion } from './shared/validation';
+import { PackageVersionStatus } from './status';
 
 /**
  * A version of an AWS IoT software package.
@@ -199,6 +205,68 @@ export interface PackageVersionProps {
    * @default false
    */
   readonly adoptExisting?: boolean;
+
+  /**
+   * The lifecycle state the version should be in after each deployment.
+   *
+   * A new version is created as DRAFT, then moved to this state. Only
+   * PUBLISHED and DEPRECATED versions can be deployed by IoT Jobs. IoT has
+   * no way back to DRAFT: asking for DRAFT once the version is published
+   * fails the deployment, and a rollback of the deployment that published it
+   * leaves it published. Publishing makes `attributes` and
+   * `artifact` immutable.
+   *
+   * @default PackageVersionStatus.DRAFT, as `CfnSoftwarePackageVersion` creates versions
+   */
+  readonly status?: PackageVersionStatus;
+
+  /**
+   * The file devices download for this version.
+   *
+   * The bucket must be versioned and in the version's region. IoT allows
+   * changing the artifact only while the version is DRAFT.
+   *
+   * @default - no artifact
+   */
+  readonly artifact?: PackageVersionArtifact;
+
+  /**
+   * The inline job document IoT keeps with the version, used for quick job
+   * deployments.
+   *
+   * At most 3072 characters. IoT treats it as sensitive and this library
+   * never logs it or shows it in messages, but it is stored in the template
+   * in plain text: never put secrets in it. It can still change while the
+   * version is PUBLISHED.
+   *
+   * @default - no recipe
+   */
+  readonly recipe?: string;
+
+  /**
+   * The software bill of materials: a zip archive of SPDX or CycloneDX JSON
+   * documents.
+   *
+   * IoT reads it as `iot.amazonaws.com`: see `PackageVersionSbom` for the
+   * bucket policy it needs. It can change in every state.
+   *
+   * @default - no SBOM
+   */
+  readonly sbom?: PackageVersionSbom;
+
+  /**
+   * Wait for IoT to validate the SBOM before the deployment goes on.
+   *
+   * The handler waits within its own time limit (5 minutes for the whole
+   * request). If IoT reports the SBOM invalid, or the time runs out first,
+   * the deployment fails with the file names and error codes IoT gave, and
+   * a version this request created is deleted again. Without it, the
+   * deployment does not wait, and `sbomValidationStatus` may be
+   * `IN_PROGRESS`. Requires `sbom`.
+   *
+   * @default false
+   */
+  readonly waitForSbomValidation?: boolean;
 }
 
 /** How long CloudFormation waits for the provider's response. */
@@ -236,6 +304,23 @@ abstract class PackageVersionBase extends Resource implements IPackageVersion {
       account: this.env.account,
       region: this.env.region,
     });
+  }
+}
+
+/** The custom resource's `Artifact` or `Sbom` property. */
+function renderObject(config: PackageVersionS3ObjectConfig | undefined): S3ObjectProperty | undefined {
+  return config && {
+    S3Location: { Bucket: config.bucketName, Key: config.objectKey, Version: config.objectVersion },
+  };
+}
+
+/** IoT needs the artifact and SBOM in the version's region; fail early when both regions are known and differ. */
+function checkBucketRegion(scope: Construct, subject: string, field: 'artifact' | 'sbom', config: PackageVersionS3ObjectConfig): void {
+  const bucketRegion = config.bucket?.env.region;
+  const region = Stack.of(scope).region;
+  if (bucketRegion && !Token.isUnresolved(bucketRegion) && !Token.isUnresolved(region) && bucketRegion !== region) {
+    throw new Error(`${subject} has an invalid prop:\n  - ${field}: bucket '${config.bucket!.node.path}' is in ${bucketRegion}, ` +
+      `but IoT needs it in the version's region, ${region}`);
   }
 }
 
@@ -349,8 +434,13 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
   public readonly versionName: string;
 
   /**
-   * The lifecycle status of the version when CloudFormation last created or
-   * updated it: `DRAFT`, `PUBLISHED` or `DEPRECATED`.
+   * The lifecycle status of the version after CloudFormation last created or
+   * updated it: `DRAFT`, `PUBLISHED` or `DEPRECATED`, normally the `status`
+   * prop's value.
+   *
+   * It is read when the handler runs and is not refreshed between
+   * deployments: a change made outside CloudFormation (in the console, say)
+   * shows only after the next update of this resource.
    *
    * @attribute
    */
@@ -365,6 +455,18 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
   public readonly packageVersionErrorReason: string;
 
   /**
+   * The state of IoT's validation of the SBOM when CloudFormation last
+   * created or updated the version: `IN_PROGRESS`, `FAILED` or `SUCCEEDED`,
+   * or an empty string when the version has no SBOM.
+   *
+   * With `waitForSbomValidation`, it is `SUCCEEDED` (a failed validation
+   * fails the deployment). It is not refreshed between deployments.
+   *
+   * @attribute
+   */
+  public readonly sbomValidationStatus: string;
+
+  /**
    * Tags of the package version; `Tags.of(scope)` adds to these.
    */
   public readonly cdkTagManager: TagManager;
@@ -375,9 +477,21 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     super(scope, id);
 
     // Validate before creating anything, so a bad prop leaves no half-built tree.
-    const issues = validatePackageVersion(props, Token.isUnresolved);
+    const subject = `PackageVersion '${this.node.path}'`;
+    const issues = validatePackageVersion({
+      packageName: props.packageName,
+      versionName: props.versionName,
+      description: props.description,
+      attributes: props.attributes,
+      tags: props.tags,
+      status: props.status?.value,
+      recipe: props.recipe,
+    }, Token.isUnresolved);
     if (issues.length > 0) {
-      throw new Error(formatIssues(`PackageVersion '${this.node.path}'`, issues));
+      throw new Error(formatIssues(subject, issues));
+    }
+    if (props.waitForSbomValidation && !props.sbom) {
+      throw new Error(`${subject} has an invalid prop:\n  - waitForSbomValidation: is true, but there is no sbom to wait for; set sbom, or omit waitForSbomValidation`);
     }
     checkRemovalPolicy(this, props.removalPolicy);
     // The same version declared twice in one account and region fails at synth.
@@ -396,8 +510,25 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
         .map((issue) => formatIssues(`PackageVersion '${this.node.path}'`, [issue])),
     });
 
+    // Assets are added below the version; custom sources are validated too.
+    const artifact = props.artifact?.bind(this);
+    const sbom = props.sbom?.bind(this);
+    if (artifact) {
+      validateObject(subject, 'artifact', artifact);
+      checkBucketRegion(this, subject, 'artifact', artifact);
+    }
+    if (sbom) {
+      validateObject(subject, 'sbom', sbom);
+      checkBucketRegion(this, subject, 'sbom', sbom);
+    }
+
     const provider = PackageVersionProvider.getOrCreate(this);
-    const policy = provider.policyForPackage(props.packageName);
+    const policies: IDependable[] = [provider.policyForPackage(props.packageName)];
+    for (const object of [artifact, sbom]) {
+      if (object) {
+        policies.push(provider.policyForBucket(object.bucketName, object.encryptionKey ?? object.bucket?.encryptionKey));
+      }
+    }
 
     const properties: PackageVersionResourceProperties = {
       PackageName: props.packageName,
@@ -405,8 +536,13 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
       Description: props.description,
       Attributes: props.attributes,
       Tags: Lazy.any({ produce: () => this.renderTags() }) as unknown as TagEntry[],
-      // Only when set, so that templates without it stay exactly as they were.
+      // Only when set, so that templates without them stay exactly as they were.
       AdoptExisting: props.adoptExisting ? 'true' : undefined,
+      Status: props.status?.value,
+      Recipe: props.recipe,
+      Artifact: renderObject(artifact),
+      Sbom: renderObject(sbom),
+      WaitForSbomValidation: props.waitForSbomValidation ? 'true' : undefined,
     };
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
@@ -417,9 +553,13 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
       // lost, CloudFormation stops waiting after 10, not its default hour.
       serviceTimeout: SERVICE_TIMEOUT,
     });
-    // The handler's permission must exist when this version is created and
-    // still exist when it is deleted, even in CloudFormation's clean-up phase.
-    this.resource.node.addDependency(policy);
+    // The handler's permissions (on the package, and on the buckets of the
+    // artifact and SBOM) must exist when this version is created and still
+    // exist when it is deleted, even in CloudFormation's clean-up phase.
+    this.resource.node.addDependency(...policies);
+    if (sbom?.bucket) {
+      this.allowIotToReadSbom(sbom.bucket, sbom.objectKey);
+    }
 
     // Ref is the physical id, which the handler sets to the version ARN.
     this.packageVersionArn = this.resource.ref;
@@ -427,6 +567,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     this.versionName = props.versionName;
     this.packageVersionStatus = this.resource.getAttString(ATTR_STATUS);
     this.packageVersionErrorReason = this.resource.getAttString(ATTR_ERROR_REASON);
+    this.sbomValidationStatus = this.resource.getAttString(ATTR_SBOM_VALIDATION_STATUS);
   }
 
   /**
@@ -438,6 +579,31 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
   public applyRemovalPolicy(policy: RemovalPolicy): void {
     checkRemovalPolicy(this, policy);
     this.resource.applyRemovalPolicy(policy);
+  }
+
+  /**
+   * IoT reads the SBOM as the service principal iot.amazonaws.com. For a
+   * bucket of this stack, allow it to read exactly this object, and create
+   * the version only once the bucket policy says so. A bucket of another
+   * stack or an imported one is left alone (addToResourcePolicy adds
+   * nothing to an imported bucket; `statementAdded` tells).
+   *
+   * The statement has no condition keys: which of aws:SourceAccount and
+   * aws:SourceArn IoT sends when it reads an SBOM is unverified, and a
+   * condition on a key it does not send would deny the read.
+   */
+  private allowIotToReadSbom(bucket: s3.IBucket, objectKey: string): void {
+    if (Stack.of(bucket) !== Stack.of(this)) {
+      return;
+    }
+    const result = bucket.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('iot.amazonaws.com')],
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resources: [bucket.arnForObjects(objectKey)],
+    }));
+    if (result.statementAdded && result.policyDependable) {
+      this.resource.node.addDependency(result.policyDependable);
+    }
   }
 
   private renderTagMap(): Record<string, string> {

@@ -7,6 +7,9 @@ export const ROLE_INLINE_POLICY_LIMIT = 10_240;
 /** IoT's limit on a package name. */
 const PACKAGE_NAME_MAX = 128;
 
+/** S3's limit on a bucket name. */
+const BUCKET_NAME_MAX = 63;
+
 /**
  * The longest values AWS gives the pseudo parameters. Partition and region
  * always appear together in an ARN, and no pair is longer than aws-iso-f
@@ -50,6 +53,19 @@ const GET_ATT: Record<string, string> = {
 /** Anything else that does not resolve: as long as an ARN in a policy can be. */
 const UNKNOWN = 'x'.repeat(2048);
 
+/** The longest ARN of a KMS key (key ids, multi-Region ones included, have 36 characters). */
+const KEY_ARN_MAX = GET_ATT['AWS::KMS::Key.Arn'].length;
+
+/** Values of the role's policies whose unresolved parts have a known longest length. */
+export interface SizedValues {
+  /** Package names: each token in one is at most IoT's 128 characters. */
+  readonly packageNames?: string[];
+  /** Bucket names: each token in one is at most S3's 63 characters. */
+  readonly bucketNames?: string[];
+  /** KMS key ARNs: each token in one is at most a key ARN's length. */
+  readonly keyArns?: string[];
+}
+
 /**
  * The size IAM counts for a role's inline policies, at worst: every
  * AWS::IAM::Policy of the role's stack that is attached to the role, and the
@@ -57,25 +73,38 @@ const UNKNOWN = 'x'.repeat(2048);
  * and measured as JSON without whitespace. What does not resolve yet is
  * measured at its longest: pseudo parameters as AWS's longest values,
  * references to and attributes of resources by their type (a log group's ARN
- * with a 512-character name), the package names given in `packageNames` at
- * IoT's limit of 128 characters, and anything else at 2048 characters.
+ * with a 512-character name), each token in the package names given in
+ * `sized` at IoT's limit of 128 characters, in the bucket names at S3's limit
+ * of 63 and in the KMS key ARNs at a key ARN's longest, and anything else at
+ * 2048 characters.
  *
  * Call it once the app is prepared (from a validation): references to other
  * stacks become imports only then.
  */
-export function roleInlinePolicySize(role: iam.Role, packageNames: string[]): number {
+export function roleInlinePolicySize(role: iam.Role, sized: SizedValues): number {
   const stack = Stack.of(role);
   const roleRef = JSON.stringify(stack.resolve(role.roleName));
 
   const known = new Map<string, string>();
-  for (const name of packageNames.filter((n) => Token.isUnresolved(n))) {
-    // Each token in a package name is a part of it, so no longer than it.
-    const resolved = stack.resolve(name);
-    const parts = isJoin(resolved) ? resolved['Fn::Join'][1] : [resolved];
-    for (const part of parts.filter((p: unknown) => typeof p !== 'string')) {
-      known.set(JSON.stringify(part), 'x'.repeat(PACKAGE_NAME_MAX));
+  const addKnown = (values: string[] | undefined, max: number) => {
+    for (const value of (values ?? []).filter((n) => Token.isUnresolved(n))) {
+      // Each token in a value is a part of it, so no longer than it.
+      const resolved = stack.resolve(value);
+      const parts = isJoin(resolved) ? resolved['Fn::Join'][1] : [resolved];
+      for (const part of parts.filter((p: unknown) => typeof p !== 'string')) {
+        const key = JSON.stringify(part);
+        // Pseudo parameters already count at AWS's longest values.
+        if (PSEUDO[(part as { Ref?: string }).Ref ?? ''] !== undefined) {
+          continue;
+        }
+        // A token used in two kinds of value counts at the longer length.
+        known.set(key, 'x'.repeat(Math.max(max, known.get(key)?.length ?? 0)));
+      }
     }
-  }
+  };
+  addKnown(sized.packageNames, PACKAGE_NAME_MAX);
+  addKnown(sized.bucketNames, BUCKET_NAME_MAX);
+  addKnown(sized.keyArns, KEY_ARN_MAX);
   const types = new Map<string, string>();
   for (const c of stack.node.findAll()) {
     if (CfnResource.isCfnResource(c)) {

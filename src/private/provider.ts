@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { ArnFormat, Aws, Duration, Reference, RemovalPolicy, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Intrinsic, IResolvable, Reference, RemovalPolicy, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -37,16 +38,32 @@ const PACKAGE_ACTIONS = [
   'iot:UntagResource',
   // To refuse deleting the package's default version with a clear message.
   'iot:GetPackage',
+  // The SBOM: associated after create, replaced or removed on update, and
+  // its validation read (and waited for, with WaitForSbomValidation). All
+  // three are authorized on the packageversion resource type only.
+  'iot:AssociateSbomWithPackageVersion',
+  'iot:DisassociateSbomFromPackageVersion',
+  'iot:ListSbomValidationResults',
 ];
+
+/**
+ * What the handler may do with the objects of a bucket that holds artifacts
+ * or SBOMs: look up an object's current version (HeadObject needs
+ * s3:GetObject), and let IoT read the artifact's object version with the
+ * handler's credentials (IoT requires s3:GetObjectVersion of the caller).
+ */
+const OBJECT_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
 
 /**
  * The custom-resource provider shared by all PackageVersions of a stack.
  *
  * One Lambda handler, one framework function, their roles and log groups.
  * Permissions for packages are added per package with
- * `policyForPackage`, each in its own IAM policy that the package's versions
- * depend on, so a version's delete still has its permission in
- * CloudFormation's clean-up phase.
+ * `policyForPackage`, and permissions to read artifacts and SBOMs per bucket
+ * with `policyForBucket`, each in its own IAM policy that the versions
+ * concerned depend on, so the permission exists when a version is created
+ * and still exists when it is deleted, or rolled back, in CloudFormation's
+ * clean-up phase.
  */
 export class PackageVersionProvider extends Construct {
   /** The provider of the stack that holds `scope`, created on first use. */
@@ -63,6 +80,8 @@ export class PackageVersionProvider extends Construct {
   public readonly handlerRole: iam.Role;
 
   private readonly packagePolicies = new Map<string, { policy: iam.Policy; packageName: string }>();
+
+  private readonly bucketPolicies = new Map<string, { policy: iam.Policy; bucketName: string; keys: Map<string, string> }>();
 
   private constructor(scope: Stack, id: string) {
     super(scope, id);
@@ -175,13 +194,66 @@ export class PackageVersionProvider extends Construct {
   }
 
   /**
+   * The IAM policy that lets the handler read the objects of one bucket,
+   * created on first use, with `kms:Decrypt` on `encryptionKey` if given.
+   * Versions whose artifact or SBOM is in the bucket must depend on it.
+   *
+   * The grant covers every object of the bucket (`BUCKET/*`), never one
+   * object, so the role's size does not grow with the number of versions.
+   * Buckets are told apart as packages are (see `valueIdentity`), so all
+   * assets of a stack, whose bucket names are separate tokens for the same
+   * bucket, share one policy.
+   */
+  public policyForBucket(bucketName: string, encryptionKey?: kms.IKey): iam.Policy {
+    const { key, resolvesNow } = valueIdentity(this, bucketName);
+    let entry = this.bucketPolicies.get(key);
+    if (!entry) {
+      const objectsArn = Stack.of(this).formatArn({
+        service: 's3',
+        region: '',
+        account: '',
+        resource: bucketName,
+        resourceName: '*',
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      });
+      const policy = new iam.Policy(this, `BucketPolicy-${constructIdPart(key)}`, {
+        statements: [new iam.PolicyStatement({ actions: OBJECT_ACTIONS, resources: [objectsArn] })],
+        roles: [this.handlerRole],
+      });
+      const acknowledge = () => acknowledgeWildcard(policy, nagToken(this, objectsArn),
+        'Scoped to the objects of one bucket that holds package-version artifacts or SBOMs (BUCKET/*), read only, so that ' +
+        'the role stays within IAM\'s policy size limit however many versions and objects the stack names.');
+      if (resolvesNow) {
+        acknowledge();
+      } else {
+        policy.node.addValidation({ validate: () => (acknowledge(), []) });
+      }
+      entry = { policy, bucketName, keys: new Map() };
+      this.bucketPolicies.set(key, entry);
+    }
+    if (encryptionKey) {
+      const keyIdentity = valueIdentity(this, encryptionKey.keyArn).key;
+      if (!entry.keys.has(keyIdentity)) {
+        entry.keys.set(keyIdentity, encryptionKey.keyArn);
+        entry.policy.addStatements(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [encryptionKey.keyArn] }));
+      }
+    }
+    return entry.policy;
+  }
+
+  /**
    * The size IAM would count for the handler role's inline policies, at
    * worst: every statement the role has (its own default policy, the package
-   * policies, and whatever else is attached to it), with what is not known
-   * until deployment at its longest. Once the app is prepared.
+   * and bucket policies, and whatever else is attached to it), with what is
+   * not known until deployment at its longest. Once the app is prepared.
    */
   public inlinePolicySize(): number {
-    return roleInlinePolicySize(this.handlerRole, [...this.packagePolicies.values()].map((p) => p.packageName));
+    const buckets = [...this.bucketPolicies.values()];
+    return roleInlinePolicySize(this.handlerRole, {
+      packageNames: [...this.packagePolicies.values()].map((p) => p.packageName),
+      bucketNames: buckets.map((b) => b.bucketName),
+      keyArns: buckets.flatMap((b) => [...b.keys.values()]),
+    });
   }
 
   private validatePolicySize(): string[] {
@@ -190,11 +262,12 @@ export class PackageVersionProvider extends Construct {
       return [];
     }
     return [
-      `The PackageVersions of this stack use ${this.packagePolicies.size} different packages. Each package needs its own IAM ` +
-      'policy on the shared handler role, and with the role\'s other statements its inline policies would take up to ' +
+      `The PackageVersions of this stack use ${this.packagePolicies.size} different packages and ${this.bucketPolicies.size} ` +
+      'different S3 buckets for artifacts and SBOMs. Each package and each bucket needs its own IAM policy on the shared ' +
+      'handler role, and with the role\'s other statements its inline policies would take up to ' +
       `${total} characters, over IAM's limit of ${ROLE_INLINE_POLICY_LIMIT} for one role's inline policies, so the deployment ` +
-      'would fail. Put some packages\' versions in another stack (each stack has its own handler role). The number of versions ' +
-      'per package does not matter.',
+      'would fail. Put some packages\' versions in another stack (each stack has its own handler role), or keep artifacts ' +
+      'and SBOMs in fewer buckets. The number of versions per package or per bucket does not matter.',
     ];
   }
 }
@@ -225,6 +298,66 @@ function packageIdentity(scope: Construct, packageName: string): { key: string; 
     id: `PackagePolicy-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`,
     resolvesNow: reference !== undefined && Stack.of(reference.target) === Stack.of(scope),
   };
+}
+
+/**
+ * What identifies a value (a bucket name, a key ARN) for deduplication, and
+ * whether it already resolves as the template will hold it. As for package
+ * names, and in addition: a value that is one intrinsic function with no
+ * token inside (such as the `Fn::Sub` of the bootstrap bucket's name, which
+ * every asset of an environment-agnostic stack gets as a separate token) is
+ * identified by its JSON, so equal functions are one value.
+ */
+function valueIdentity(scope: Construct, value: string): { key: string; resolvesNow: boolean } {
+  if (!Token.isUnresolved(value)) {
+    return { key: value, resolvesNow: true };
+  }
+  const reference = soleReference(value);
+  if (reference) {
+    return { key: referenceKey(reference), resolvesNow: Stack.of(reference.target) === Stack.of(scope) };
+  }
+  const intrinsic = literalIntrinsic(value);
+  return intrinsic !== undefined ? { key: intrinsic, resolvesNow: true } : { key: value, resolvesNow: false };
+}
+
+/** A part of a construct id for a value's identity: the value itself if it is a usable id, else a hash. */
+function constructIdPart(key: string): string {
+  return /^[a-z0-9.-]{1,63}$/.test(key) ? key : createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+/**
+ * The JSON of the intrinsic function that an unresolved string consists of,
+ * if the function holds no token (no reference, no Lazy); otherwise
+ * undefined. Resolving such a function has no side effect (a Lazy would
+ * cache its value when resolved early).
+ */
+function literalIntrinsic(value: string): string | undefined {
+  const fragments = Tokenization.reverseString(value);
+  const token = fragments.length === 1 ? fragments.firstToken : undefined;
+  if (!(token instanceof Intrinsic) || Reference.isReference(token)) {
+    return undefined;
+  }
+  let raw: unknown;
+  try {
+    // Intrinsic.resolve returns the function as given, without resolving inside it.
+    raw = token.resolve(undefined as unknown as Parameters<IResolvable['resolve']>[0]);
+  } catch {
+    return undefined;
+  }
+  return containsToken(raw) ? undefined : JSON.stringify(raw);
+}
+
+function containsToken(value: unknown): boolean {
+  if (typeof value === 'string') {
+    return Token.isUnresolved(value);
+  }
+  if (Array.isArray(value)) {
+    return value.some(containsToken);
+  }
+  if (value && typeof value === 'object') {
+    return Tokenization.isResolvable(value) || Object.entries(value).some(([k, v]) => Token.isUnresolved(k) || containsToken(v));
+  }
+  return false;
 }
 
 /**
@@ -263,24 +396,28 @@ function acknowledgeWildcard(scope: Construct, resource: string, reason: string)
  * `<AWS::Name>`, imports as the export's name.
  */
 function nagToken(scope: Construct, value: string): string {
+  // As cdk-nag's flattenCfnReference does.
   const render = (v: unknown): string => {
     if (typeof v === 'string') {
-      return v;
+      return v.replace(/\$\{/g, '<').replace(/\}/g, '>');
     }
     const obj = v as Record<string, unknown>;
     if (obj && 'Fn::Join' in obj) {
       const [separator, parts] = obj['Fn::Join'] as [string, unknown[]];
       return parts.map(render).join(separator);
     }
-    if (obj && 'Ref' in obj) {
-      return `<${obj.Ref}>`;
+    if (obj && 'Fn::Sub' in obj) {
+      return render(obj['Fn::Sub']);
     }
     if (obj && 'Fn::GetAtt' in obj) {
-      const [logicalId, attribute] = obj['Fn::GetAtt'] as [string, string];
-      return `<${logicalId}.${attribute}>`;
+      const [logicalId, attribute] = obj['Fn::GetAtt'] as [unknown, unknown];
+      return `<${render(logicalId)}.${render(attribute)}>`;
     }
     if (obj && 'Fn::ImportValue' in obj) {
       return render(obj['Fn::ImportValue']);
+    }
+    if (obj && 'Ref' in obj) {
+      return `<${render(obj.Ref)}>`;
     }
     return JSON.stringify(v);
   };

@@ -3,10 +3,14 @@
  * The library acknowledges the findings that remain by design, on the exact
  * constructs that cause them; everything else must be clean.
  */
+import * as path from 'path';
 import { App, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iot from 'aws-cdk-lib/aws-iot';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { PackageVersion } from '../../src';
+import { PackageVersion, PackageVersionArtifact, PackageVersionSbom } from '../../src';
 
 function buildApp(): App {
   const app = new App();
@@ -69,4 +73,82 @@ test('without the library\'s acknowledgements the checks do find the expected ru
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:eu-west-1:123456789012:package/bootloader/version/*]',
     'AwsSolutions-L1',
   ]);
+});
+
+describe('artifacts and SBOMs', () => {
+  const FIRMWARE = path.join(__dirname, 'fixtures', 'firmware.bin');
+
+  function buildObjectsApp(agnostic: boolean): App {
+    const app = new App();
+    const stack = new Stack(app, 'ObjectsStack', { env: agnostic ? undefined : { account: '123456789012', region: 'eu-west-1' } });
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const bucket = new s3.Bucket(stack, 'Files', { versioned: true, encryptionKey: key, enforceSSL: true });
+    // The user's bucket, not the library's: its own findings are the user's to handle.
+    Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'A test bucket; server access logs are the user\'s choice.' });
+    new PackageVersion(stack, 'Literal', {
+      packageName: 'firmware',
+      versionName: '1',
+      artifact: PackageVersionArtifact.fromS3Location('firmware-files', 'fw.bin', 'v1'),
+      sbom: PackageVersionSbom.fromS3Location('firmware-sboms', 'sbom.zip', 'v1'),
+    });
+    new PackageVersion(stack, 'Bucket', {
+      packageName: 'firmware',
+      versionName: '2',
+      artifact: PackageVersionArtifact.fromBucket(bucket, 'fw.bin'),
+      sbom: PackageVersionSbom.fromBucket(bucket, 'sbom.zip'),
+    });
+    new PackageVersion(stack, 'Imported', {
+      packageName: 'firmware',
+      versionName: '3',
+      artifact: PackageVersionArtifact.fromBucket(s3.Bucket.fromBucketName(stack, 'ImportedBucket', 'imported-files'), 'fw.bin'),
+    });
+    new PackageVersion(stack, 'Asset', { packageName: 'firmware', versionName: '4', artifact: PackageVersionArtifact.fromAsset(FIRMWARE) });
+    return app;
+  }
+
+  test.each([['with an environment', false], ['environment-agnostic', true]])('no violations (%s)', (_, agnostic) => {
+    const app = buildObjectsApp(agnostic);
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.description.split('\n')[0]}`)).toEqual([]);
+  });
+
+  test('the bucket policies\' findings exist, and are acknowledged', () => {
+    const app = buildObjectsApp(true);
+    for (const construct of app.node.findAll()) {
+      const metadata = construct.node.metadata as Array<{ type: string; data: Record<string, string> }>;
+      const kept = metadata.filter((m) => m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !JSON.stringify(m.data).includes(':s3:::'));
+      (construct.node as unknown as { _metadata: unknown[] })._metadata = kept;
+    }
+    const rules = new AwsSolutionsChecks(app).validateScope(app).violations.map((v) => v.ruleName).sort();
+
+    expect(rules).toEqual([
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::<Files[0-9A-F]{8}>\/\*\]$/),
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::firmware-files/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::firmware-sboms/*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::imported-files/*]',
+    ]);
+  });
+
+  test.each<[string, (app: App, stack: Stack) => string]>([
+    ['a bucket name from a Lazy', () => Lazy.string({ produce: () => 'late-files' })],
+    ['a bucket of another stack', (app) => new s3.Bucket(new Stack(app, 'Buckets', { env: { account: '123456789012', region: 'eu-west-1' } }), 'B', {
+      enforceSSL: true, serverAccessLogsPrefix: 'logs/',
+    }).bucketName],
+    ['a BucketDeployment\'s deployedBucket', (_, stack) => {
+      const bucket = new s3.Bucket(stack, 'Dest', { enforceSSL: true, serverAccessLogsPrefix: 'logs/' });
+      return new s3deploy.BucketDeployment(stack, 'Deploy', { sources: [s3deploy.Source.data('fw.bin', 'x')], destinationBucket: bucket }).deployedBucket.bucketName;
+    }],
+  ])('no violations of the library for %s, once the app is synthesized', (_, bucketName) => {
+    const app = new App();
+    const stack = new Stack(app, 'ObjectsStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+    new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1', artifact: PackageVersionArtifact.fromS3Location(bucketName(app, stack), 'fw.bin', 'v1') });
+
+    app.synth();
+
+    const ours = new AwsSolutionsChecks(app).validateScope(app).violations
+      .filter((v) => JSON.stringify(v).includes('PackageVersionProvider'));
+    expect(ours.map((v) => v.ruleName)).toEqual([]);
+  });
 });
