@@ -7,9 +7,10 @@
  * (which leaves the cleanup reserve for undoing a failed create) and so by
  * the custom resource's ServiceTimeout: no polling state machine.
  */
+import type { GetPackageVersionCommandOutput } from '@aws-sdk/client-iot';
 import { associateSbom, disassociateSbom, failedSbomResults, findPackageVersion, S3Object } from '../aws/iot';
 import { sleep, timeLeft } from '../deadline';
-import { truncate } from '../errors';
+import { errorName, truncate } from '../errors';
 import { log } from '../log';
 
 /** What a request does to the SBOM. */
@@ -32,13 +33,36 @@ const RESULTS_SHOWN = 5;
 export async function changeSbom(packageName: string, versionName: string, change: SbomChange): Promise<string> {
   const version = `${packageName}/${versionName}`;
   if (change.kind === 'disassociate') {
-    await disassociateSbom(packageName, versionName);
+    await afterRunningValidation(packageName, versionName, () => disassociateSbom(packageName, versionName));
     log('SBOM removed', { version });
     return '';
   }
-  const out = await associateSbom(packageName, versionName, change.sbom);
+  const out = await afterRunningValidation(packageName, versionName, () => associateSbom(packageName, versionName, change.sbom));
   log('SBOM associated', { version, bucket: change.sbom.bucket, key: change.sbom.key, objectVersion: change.sbom.version });
   return out.sbomValidationStatus ?? 'IN_PROGRESS';
+}
+
+/**
+ * Runs an SBOM change. Whether IoT accepts one while it still validates
+ * the previous SBOM is not documented: if it answers ConflictException and
+ * reports a validation in progress, the change is made again once that
+ * validation has finished (within the time left).
+ */
+async function afterRunningValidation<T>(packageName: string, versionName: string, change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (e) {
+    if (errorName(e) !== 'ConflictException') {
+      throw e;
+    }
+    const live = await findPackageVersion(packageName, versionName);
+    if (live?.sbomValidationStatus !== 'IN_PROGRESS') {
+      throw e;
+    }
+    log('IoT is still validating the previous SBOM: waiting for it before changing the SBOM', { version: `${packageName}/${versionName}` });
+    await untilValidated(packageName, versionName, () => e as Error);
+    return change();
+  }
 }
 
 /**
@@ -50,25 +74,37 @@ export async function changeSbom(packageName: string, versionName: string, chang
 export async function awaitSbomValidation(packageName: string, versionName: string): Promise<string> {
   const version = `${packageName}/${versionName}`;
   const started = Date.now();
+  const live = await untilValidated(packageName, versionName, () => new Error(
+    `IoT was still validating the SBOM of package version '${version}' after ${Math.round((Date.now() - started) / 1000)} s, ` +
+    'when the handler\'s time ran out. Deploy again to wait longer, or turn waitForSbomValidation off and check ' +
+    'the sbomValidationStatus attribute later.'));
+  const status = live?.sbomValidationStatus;
+  if (status === 'SUCCEEDED') {
+    log('SBOM validated', { version, waitedMs: Date.now() - started });
+    return status;
+  }
+  if (status === 'FAILED') {
+    throw new Error(`IoT's validation of the SBOM of package version '${version}' failed: ${await describeFailures(packageName, versionName)}. ` +
+      'An SBOM must be a zip of SPDX or CycloneDX JSON documents.');
+  }
+  throw new Error(`Cannot wait for the SBOM validation of package version '${version}': IoT reports status '${status ?? '(none)'}'` +
+    (live ? '' : ' (the version no longer exists)'));
+}
+
+/**
+ * Reads the version until its SBOM validation is no longer IN_PROGRESS.
+ *
+ * @param timedOut the error to throw when the time left runs out first
+ * @returns the version as IoT last reported it (undefined if it is gone)
+ */
+async function untilValidated(packageName: string, versionName: string, timedOut: () => Error): Promise<GetPackageVersionCommandOutput | undefined> {
   for (let delay = FIRST_POLL_MS; ; delay = Math.min(delay * 2, MAX_POLL_MS)) {
     const live = await findPackageVersion(packageName, versionName);
-    const status = live?.sbomValidationStatus;
-    if (status === 'SUCCEEDED') {
-      log('SBOM validated', { version, waitedMs: Date.now() - started });
-      return status;
-    }
-    if (status === 'FAILED') {
-      throw new Error(`IoT's validation of the SBOM of package version '${version}' failed: ${await describeFailures(packageName, versionName)}. ` +
-        'An SBOM must be a zip of SPDX or CycloneDX JSON documents.');
-    }
-    if (status !== 'IN_PROGRESS') {
-      throw new Error(`Cannot wait for the SBOM validation of package version '${version}': IoT reports status '${status ?? '(none)'}'` +
-        (live ? '' : ' (the version no longer exists)'));
+    if (live?.sbomValidationStatus !== 'IN_PROGRESS') {
+      return live;
     }
     if (timeLeft() - AFTER_WAIT_MS < delay) {
-      throw new Error(`IoT was still validating the SBOM of package version '${version}' after ${Math.round((Date.now() - started) / 1000)} s, ` +
-        'when the handler\'s time ran out. Deploy again to wait longer, or turn waitForSbomValidation off and check ' +
-        'the sbomValidationStatus attribute later.');
+      throw timedOut();
     }
     await sleep(delay);
   }

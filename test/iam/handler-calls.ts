@@ -8,8 +8,9 @@
  */
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { findViolations } from './authorization';
-import { PackageVersion } from '../../src';
+import { PackageVersion, PackageVersionArtifact } from '../../src';
 import { PackageVersionProvider, PROVIDER_ID } from '../../src/private/provider';
 import { HANDLER_CREDENTIALS } from '../lifecycle/cloudformation-simulator';
 import type { MotoServer, RecordedRequest } from '../moto/moto-server';
@@ -52,14 +53,31 @@ export function packageNamesOf(requests: readonly RecordedRequest[]): string[] {
   return [...new Set(names.filter((n): n is string => !!n))].sort();
 }
 
+/** Buckets the calls read: the handler's own S3 calls, and the artifacts IoT reads on its behalf. */
+export function bucketNamesOf(requests: readonly RecordedRequest[]): string[] {
+  const names = requests.flatMap((r) => [
+    r.service === 's3' && r.resourceArn ? /^arn:[^:]+:s3:::([^/]+)/.exec(r.resourceArn)?.[1] : undefined,
+    r.artifactS3Location?.bucket ?? undefined,
+  ]);
+  return [...new Set(names.filter((n): n is string => !!n))].sort();
+}
+
 /**
  * A stack as a user would write it for these calls: one PackageVersion per
- * package the calls name, so its handler role has every per-package policy.
+ * package the calls name, and one with an artifact in each bucket they
+ * read, so its handler role has every per-package and per-bucket policy.
  */
 export function stackForCalls(requests: readonly RecordedRequest[], stackId: string): { stack: Stack; roleLogicalId: string } {
   const stackName = /:stack\/([^/]+)\//.exec(stackId)?.[1] ?? 'HandlerCalls';
   const stack = new Stack(new App(), stackName, { env: { account: '123456789012', region: 'us-east-1' } });
-  packageNamesOf(requests).forEach((packageName, i) => new PackageVersion(stack, `Version${i}`, { packageName, versionName: '1.0.0' }));
+  const packages = packageNamesOf(requests);
+  packages.forEach((packageName, i) => new PackageVersion(stack, `Version${i}`, { packageName, versionName: '1.0.0' }));
+  // One version per bucket the calls read, with its artifact there, so the role has each bucket's policy.
+  bucketNamesOf(requests).forEach((bucketName, i) => new PackageVersion(stack, `ArtifactIn${i}`, {
+    packageName: packages[0] ?? 'firmware',
+    versionName: `artifact-${i}`,
+    artifact: PackageVersionArtifact.fromBucket(s3.Bucket.fromBucketName(stack, `Bucket${i}`, bucketName), 'artifact.bin'),
+  }));
   const provider = stack.node.findChild(PROVIDER_ID) as PackageVersionProvider;
   const roleLogicalId = stack.getLogicalId(provider.handlerRole.node.defaultChild as CfnElement);
   return { stack, roleLogicalId };
