@@ -1,7 +1,7 @@
 /**
  * What the handler unit tests share: strict aws-sdk-client-mock stand-ins for
- * the handler's two clients (any call a test did not stub fails), IoT error
- * builders, the creation markers computed independently of
+ * the handler's three clients (any call a test did not stub fails), IoT and
+ * S3 error builders, the creation markers computed independently of
  * lambda/ownership.ts, and helpers to read what was called and logged.
  *
  * Call `useMocks()` once at the top of a test file.
@@ -18,16 +18,19 @@ import {
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-iot';
+import { HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { arnOf, LOGICAL_ID, OTHER_LOGICAL_ID, OTHER_STACK_NAME, Props, STACK_ID, STACK_NAME, tagList } from './events';
 import { cloudFormation } from '../../lambda/aws/cloudformation';
 import { iot } from '../../lambda/aws/iot';
+import { s3 } from '../../lambda/aws/s3';
 import { RemainingTime } from '../../lambda/deadline';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 
 export const iotMock: AwsClientStub<IoTClient> = mockClient(iot);
 export const cfnMock: AwsClientStub<CloudFormationClient> = mockClient(cloudFormation);
+export const s3Mock: AwsClientStub<S3Client> = mockClient(s3);
 
 export const PKG = 'firmware';
 export const VER = '1.0.0';
@@ -40,6 +43,20 @@ export const throttled = (message = 'Rate exceeded') => new ThrottlingException(
 export const invalid = (message: string) => new ValidationException({ message, ...meta });
 export const accessDenied = (message = 'User is not authorized to perform: iot:CreatePackageVersion') =>
   new IoTServiceException({ name: 'AccessDeniedException', $fault: 'client', message, ...meta });
+
+/** An S3 error as the SDK raises it, e.g. s3Error('NotFound', 404) for a HeadObject of a missing key. */
+export const s3Error = (name: string, status: number, message = 'UnknownError') =>
+  new S3ServiceException({ name, $fault: 'client', message, $metadata: { httpStatusCode: status } });
+
+/** HeadObject of s3://bucket/key answers with `versionId` (undefined: an unversioned bucket). */
+export function stubObjectVersion(bucket: string, key: string, versionId: string | undefined): void {
+  s3Mock.on(HeadObjectCommand, { Bucket: bucket, Key: key }).resolves({ VersionId: versionId });
+}
+
+/** The objects HeadObject was asked about, in call order, as 's3://bucket/key'. */
+export function headedObjects(): string[] {
+  return s3Mock.commandCalls(HeadObjectCommand).map((call) => `s3://${call.args[0].input.Bucket}/${call.args[0].input.Key}`);
+}
 
 /**
  * The owner part of a creation marker, computed here independently of
@@ -139,13 +156,15 @@ export function remaining(ms: number): RemainingTime {
 
 let logSpy: jest.SpyInstance;
 
-/** Resets both mocks before each test to reject any call not stubbed, and captures the log. */
+/** Resets the mocks before each test to reject any call not stubbed, and captures the log. */
 export function useMocks(): void {
   beforeEach(() => {
     iotMock.reset();
     iotMock.onAnyCommand().rejects(new Error('unexpected IoT call'));
     cfnMock.reset();
     cfnMock.onAnyCommand().rejects(new Error('unexpected CloudFormation call'));
+    s3Mock.reset();
+    s3Mock.onAnyCommand().rejects(new Error('unexpected S3 call'));
     logSpy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
   });
 
@@ -173,5 +192,6 @@ export function notices(text: string): Record<string, unknown>[] {
 export function forgetHistory(): void {
   iotMock.resetHistory();
   cfnMock.resetHistory();
+  s3Mock.resetHistory();
   logSpy.mockClear();
 }
