@@ -73,8 +73,8 @@ export async function planVersion(desired: DesiredVersion, live: LiveVersion, pr
     if (templateChanged) {
       blocked.push(frozenMessage(field, version, live.status!, previous, outOfBand));
     } else {
-      log(`${field} in IoT differ from the template, which did not change them, and IoT allows no change while the version is ` +
-        `${live.status}: kept (changed outside CloudFormation)`, { version });
+      log(`${field} in IoT ${plural(field) ? 'differ' : 'differs'} from the template, which did not change ${plural(field) ? 'them' : 'it'}, ` +
+        `and IoT allows no change while the version is ${live.status}: kept (changed outside CloudFormation)`, { version });
     }
   };
 
@@ -137,7 +137,9 @@ function frozenMessage(field: string, version: string, status: string, previous:
   const published = previous !== undefined && previous.status !== status
     ? ` (it became ${status} outside CloudFormation: the previous template said ${previous.status})`
     : '';
-  const drift = outOfBand ? ` IoT's ${field.toLowerCase()} also differ from the previous template's: they were changed outside CloudFormation.` : '';
+  const drift = !outOfBand ? '' : plural(field)
+    ? ` IoT's ${field.toLowerCase()} also differ from the previous template's: they were changed outside CloudFormation.`
+    : ` IoT's ${field.toLowerCase()} also differs from the previous template's: it was changed outside CloudFormation.`;
   return `Cannot change ${field} of package version '${version}': it is ${status}${published}, and IoT allows attribute and ` +
     `artifact changes only while a version is DRAFT.${drift} Publish the change as a new version: change versionName ` +
     '(CloudFormation then replaces this version).';
@@ -163,17 +165,24 @@ export async function applyFields(desired: DesiredVersion, plan: Plan): Promise<
 
 /**
  * Makes what follows the fields and tags: the SBOM change, the wait for its
- * validation when the template asks for it, and the status steps.
+ * validation when the template asks for it (not during a rollback, which
+ * must finish), and the status steps.
  *
+ * @param rollingBack whether the request is a rollback's
  * @returns the version's state after them
  */
-export async function finish(desired: DesiredVersion, state: VersionState, pending: Pending): Promise<VersionState> {
+export async function finish(desired: DesiredVersion, state: VersionState, pending: Pending, rollingBack = false): Promise<VersionState> {
   const { packageName, versionName } = desired;
   let sbomValidationStatus = state.sbomValidationStatus;
   if (pending.sbom) {
     sbomValidationStatus = await changeSbom(packageName, versionName, pending.sbom);
     if (pending.sbom.kind === 'associate' && desired.waitForSbomValidation) {
-      sbomValidationStatus = await awaitSbomValidation(packageName, versionName);
+      if (rollingBack) {
+        // A rollback must finish: its SBOM's validation is reported, not awaited.
+        log('rollback: the SBOM is associated again; its validation is not awaited', { version: `${packageName}/${versionName}` });
+      } else {
+        sbomValidationStatus = await awaitSbomValidation(packageName, versionName);
+      }
     }
   }
   const status = pending.steps.length > 0 ? await takeSteps(packageName, versionName, pending.steps, state.status ?? 'DRAFT') : state.status;
@@ -225,6 +234,11 @@ export async function applyTags(arn: string, desired: Record<string, string>, pr
     // Counts only: the removed keys come from the previous template, which was never validated.
     log('tags updated', { arn, set: Object.keys(toSet).length, removed: toRemove.length });
   }
+}
+
+/** 'Attributes' takes a plural verb, 'Artifact' a singular one. */
+function plural(field: string): boolean {
+  return field.endsWith('s');
 }
 
 function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {

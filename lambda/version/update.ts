@@ -68,7 +68,10 @@ export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): 
   }
   await applyFields(desired, plan);
   await applyTags(arn, desired.tags, previous.tags);
-  const state = await finish(desired, liveState, plan.pending);
+  // Only a wait for an SBOM's validation depends on whether this is a rollback.
+  const waits = plan.pending.sbom?.kind === 'associate' && desired.waitForSbomValidation;
+  const rollingBack = waits ? isRollback(await readStackStatus(event.StackId)) : false;
+  const state = await finish(desired, liveState, plan.pending, rollingBack);
   return respond(event.PhysicalResourceId, desired, state);
 }
 
@@ -91,7 +94,7 @@ async function replace(
   log('PackageName or VersionName changed: creating the new version', { to: `${desired.packageName}/${desired.versionName}` });
   const rollingBack = isRollback(await readStackStatus(event.StackId));
   const made = await createVersion(desired, callerOf(event), { previousTags, rollingBack });
-  const state = await completeOrUndo(made, () => finish(desired, made.state, made.pending));
+  const state = await completeOrUndo(made, () => finish(desired, made.state, made.pending, rollingBack));
   if (!rollingBack) {
     await confirmStillDeploying(event.StackId, made);
   }

@@ -52,7 +52,6 @@ describe('currentObjectVersion', () => {
     ['AccessDenied', 403, DENIED],
     ['PermanentRedirect', 301, REGION],
     ['MovedPermanently', 301, REGION],
-    ['301', 301, REGION],
     ['InternalError', 500, ''],
   ])('%s (HTTP %d): names the call, the object, the error, and a hint where there is one', async (name, status, hint) => {
     s3Mock.on(HeadObjectCommand).rejects(s3Error(name, status, 'UnknownError'));
@@ -60,6 +59,20 @@ describe('currentObjectVersion', () => {
     const err = await rejectionOf(currentObjectVersion('Artifact', BUCKET, KEY));
 
     expect(err.message).toBe(`${PREFIX}${name}: UnknownError${hint}`);
+  });
+
+  // A HEAD response has no body: the SDK names the error 'Unknown' (or by its status code) and S3 gives no message.
+  test.each<[string, number, string, string]>([
+    ['Unknown', 403, 'AccessDenied', DENIED],
+    ['Unknown', 404, 'NotFound', MISSING],
+    ['301', 301, 'PermanentRedirect', REGION],
+    ['Unknown', 500, 'Unknown', ''],
+  ])('a nameless %s with HTTP %d is named from the status: %s', async (name, status, shownName, hint) => {
+    s3Mock.on(HeadObjectCommand).rejects(s3Error(name, status, 'UnknownError'));
+
+    const err = await rejectionOf(currentObjectVersion('Artifact', BUCKET, KEY));
+
+    expect(err.message).toBe(shownName === 'Unknown' ? `${PREFIX}Unknown: UnknownError` : `${PREFIX}${shownName}: HTTP ${status}${hint}`);
   });
 
   test('with no time left, the call is not made and the deadline error says so', async () => {

@@ -50,13 +50,16 @@ const live = (overrides: LiveVersion = {}): LiveVersion => ({ ...liveVersion(VER
 /** The frozen-field message for `field` on a version IoT reports `status`. */
 function frozen(field: string, status: string, extra: { became?: string; drift?: boolean } = {}): string {
   const became = extra.became ? ` (it became ${status} outside CloudFormation: the previous template said ${extra.became})` : '';
-  const drift = extra.drift ? ` IoT's ${field.toLowerCase()} also differ from the previous template's: they were changed outside CloudFormation.` : '';
+  const drift = !extra.drift ? '' : field === 'Attributes'
+    ? ' IoT\'s attributes also differ from the previous template\'s: they were changed outside CloudFormation.'
+    : ` IoT's ${field.toLowerCase()} also differs from the previous template's: it was changed outside CloudFormation.`;
   return `Cannot change ${field} of package version '${V}': it is ${status}${became}, and IoT allows attribute and artifact changes ` +
     `only while a version is DRAFT.${drift} Publish the change as a new version: change versionName (CloudFormation then replaces this version).`;
 }
 
-const keptNotice = (field: string, status: string) =>
-  `${field} in IoT differ from the template, which did not change them, and IoT allows no change while the version is ${status}: kept (changed outside CloudFormation)`;
+const keptNotice = (field: string, status: string) => (field === 'Attributes'
+  ? `Attributes in IoT differ from the template, which did not change them, and IoT allows no change while the version is ${status}: kept (changed outside CloudFormation)`
+  : `${field} in IoT differs from the template, which did not change it, and IoT allows no change while the version is ${status}: kept (changed outside CloudFormation)`);
 
 describe('artifact', () => {
   test('added on a DRAFT version with its version named: changed, and S3 is not asked', async () => {

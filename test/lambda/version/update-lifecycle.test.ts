@@ -18,7 +18,7 @@ import {
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
 import { handler } from '../../../lambda';
-import { Props, tagList, updateEvent } from '../events';
+import { Props, STACK_ID, tagList, updateEvent } from '../events';
 import {
   ARN,
   baseProps,
@@ -199,7 +199,7 @@ describe('frozen fields', () => {
 
     expect(err.message).toContain("it is DEPRECATED, and IoT allows attribute and artifact changes only while a version is DRAFT. IoT's attributes " +
       "also differ from the previous template's: they were changed outside CloudFormation. Publish the change");
-    expect(err.message).toContain("IoT's artifact also differ from the previous template's");
+    expect(err.message).toContain("IoT's artifact also differs from the previous template's: it was changed outside CloudFormation.");
     expect(err.message).toMatch(/^Cannot change Attributes .* Cannot change Artifact /);
     expect(writes()).toEqual([]);
   });
@@ -214,7 +214,8 @@ describe('frozen fields', () => {
 
     expect(inputsOf(UpdatePackageVersionCommand)).toEqual([{ packageName: PKG, versionName: VER, description: 'new' }]);
     expect(result.Data?.Status).toBe('PUBLISHED');
-    expect(notices('in IoT differ from the template')).toHaveLength(2);
+    expect(notices('Attributes in IoT differ from the template')).toHaveLength(1);
+    expect(notices('Artifact in IoT differs from the template')).toHaveLength(1);
     expect(cfnMock.calls()).toHaveLength(0);
   });
 
@@ -359,11 +360,28 @@ describe('SBOM', () => {
       .resolvesOnce(liveVersion(VER))
       .resolves(liveVersion(VER, { sbomValidationStatus: 'SUCCEEDED' }));
     stubOwnTags(ARN);
+    stubStackStatus('UPDATE_IN_PROGRESS');
 
     const result = await update({ Sbom: sbom('a.zip', 's1'), WaitForSbomValidation: 'true', Status: 'PUBLISHED' }, {});
 
     expect(writes()).toEqual(['AssociateSbomWithPackageVersion', 'UpdatePackageVersion']);
     expect(result.Data).toMatchObject({ Status: 'PUBLISHED', SbomValidationStatus: 'SUCCEEDED' });
+    // Whether to wait depends on whether this is a rollback: the one status read.
+    expect(describedStacks()).toEqual([STACK_ID]);
+  });
+
+  test('during a rollback the SBOM is associated again but its validation is not awaited, so the rollback finishes', async () => {
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER })
+      .resolves(liveVersion(VER));
+    iotMock.on(AssociateSbomWithPackageVersionCommand).resolves({ sbomValidationStatus: 'IN_PROGRESS' });
+    stubOwnTags(ARN);
+    stubStackStatus('UPDATE_ROLLBACK_IN_PROGRESS');
+
+    const result = await update({ Sbom: sbom('a.zip', 's1'), WaitForSbomValidation: 'true' }, {});
+
+    expect(writes()).toEqual(['AssociateSbomWithPackageVersion']);
+    expect(result.Data).toMatchObject({ SbomValidationStatus: 'IN_PROGRESS' });
+    expect(notices('rollback: the SBOM is associated again')).toHaveLength(1);
   });
 
   test('validation FAILED: the update fails, listing the files; not published, nothing deleted', async () => {
@@ -371,6 +389,7 @@ describe('SBOM', () => {
       .resolvesOnce(liveVersion(VER))
       .resolves(liveVersion(VER, { sbomValidationStatus: 'FAILED' }));
     stubOwnTags(ARN);
+    stubStackStatus('UPDATE_IN_PROGRESS');
     iotMock.on(ListSbomValidationResultsCommand).resolves({ validationResultSummaries: [{ fileName: 'x.json', errorCode: 'FILE_SIZE_LIMIT_EXCEEDED' }] });
 
     const err = await rejectionOf(update({ Sbom: sbom('a.zip', 's1'), WaitForSbomValidation: 'true', Status: 'PUBLISHED' }, {}));
