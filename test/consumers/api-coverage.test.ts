@@ -18,7 +18,19 @@ test('the assembly has the members this test expects to find', () => {
     'PackageVersionProps.removalPolicy',
     'PackageVersionAttributes.packageVersionArn',
     'IPackageVersion.grant',
+    // An abstract class, a constant, and a struct that a method returns.
+    'PackageVersionArtifact constructor',
+    'PackageVersionStatus.PUBLISHED',
+    'PackageVersionS3ObjectConfig.bucketName',
   ]));
+});
+
+test('abstract classes are used by subclassing, constants by their own names', () => {
+  const usage = (id: string) => api.find((m) => m.id === id)!.usage;
+  expect(usage('PackageVersionSbom constructor').java.test('class CompanionSbom extends PackageVersionSbom {')).toBe(true);
+  expect(usage('PackageVersionSbom constructor').python.test('class CompanionSbom(PackageVersionSbom):')).toBe(true);
+  expect(usage('PackageVersionStatus.DRAFT').python.test('default=PackageVersionStatus.DRAFT.value')).toBe(true);
+  expect(usage('PackageVersionStatus.DRAFT').java.test('PackageVersionStatus.DRAFT.getValue()')).toBe(true);
 });
 
 describe.each(Object.keys(CONSUMER_SOURCES) as Language[])('the %s consumer', (language) => {

@@ -8,9 +8,11 @@
  *   test/consumers/java;
  * - TypeScript: test/consumers/typescript/app.ts, the reference.
  *
- * All three declare the same stack; their templates must be equal. Each uses
- * the same aws-cdk-lib version (the one in node_modules), since a different
- * aws-cdk-lib legitimately changes its own framework function's asset.
+ * All three declare the same stack; their templates must be equal, and each
+ * must carry what the apps ask of the artifact, recipe, SBOM and status props
+ * (so that a prop lost in translation is named, not only seen in a diff).
+ * Each uses the same aws-cdk-lib version (the one in node_modules), since a
+ * different aws-cdk-lib legitimately changes its own framework function's asset.
  *
  * Run with `npx projen test:consumers` after `npx projen package-all`.
  */
@@ -18,11 +20,19 @@ import { spawnSync, SpawnSyncOptions } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
 import { CONSUMER_SOURCES, JAVA_PROJECT, REPO_ROOT } from './sources';
 
 const DIST = path.join(REPO_ROOT, 'dist');
 const STACK = 'ConsumerCatalog';
 const HANDLER_IN_TARBALL = 'package/assets/package-version-handler/index.js';
+const VERSION_TYPE = 'Custom::IotPackageVersion';
+const ASSET_BUCKET = 'cdk-hnb659fds-assets-123456789012-eu-west-1';
+
+// What the apps read from test/consumers/fixtures.
+const FIXTURES = path.join(__dirname, 'fixtures');
+const IMAGE = fs.readFileSync(path.join(FIXTURES, 'firmware-2.0.0.bin'));
+const RECIPE = fs.readFileSync(path.join(FIXTURES, 'firmware-2.0.0.recipe.json'), 'utf8');
 
 const versionOf = (pkg: string) => JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`, { paths: [REPO_ROOT] }), 'utf8')).version as string;
 const LIBRARY_VERSION = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
@@ -46,8 +56,176 @@ function run(label: string, command: string, args: string[], options: SpawnSyncO
   return seconds;
 }
 
-function template(outdir: string): unknown {
-  return JSON.parse(fs.readFileSync(path.join(outdir, `${STACK}.template.json`), 'utf8'));
+interface CfnResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, any>;
+  readonly DependsOn?: string[];
+}
+
+interface Template {
+  readonly Resources: Record<string, CfnResource>;
+  readonly Parameters?: Record<string, unknown>;
+  readonly Outputs?: Record<string, unknown>;
+}
+
+/** A synthesized consumer stack. */
+interface Synthesized {
+  readonly outdir: string;
+  /** The template, each recipe replaced by its length. */
+  readonly template: Template;
+  /** Whether every recipe in the template is the fixture's. */
+  readonly recipesMatchFixture: boolean;
+}
+
+/**
+ * Reads the stack a consumer synthesized. A recipe is sensitive (IoT marks
+ * it so), so no comparison may print it: it is replaced by its length, and
+ * compared with the fixture only as a boolean.
+ */
+function synthesized(outdir: string): Synthesized {
+  const template = JSON.parse(fs.readFileSync(path.join(outdir, `${STACK}.template.json`), 'utf8')) as Template;
+  let recipesMatchFixture = true;
+  for (const resource of Object.values(template.Resources)) {
+    const recipe = resource.Properties?.Recipe;
+    if (resource.Type === VERSION_TYPE && recipe !== undefined) {
+      recipesMatchFixture = recipesMatchFixture && recipe === RECIPE;
+      resource.Properties!.Recipe = redactedRecipe(recipe);
+    }
+  }
+  return { outdir, template, recipesMatchFixture };
+}
+
+function redactedRecipe(recipe: unknown): string {
+  return typeof recipe === 'string' ? `<recipe: ${recipe.length} characters>` : `<recipe: a ${typeof recipe}, not a string>`;
+}
+
+/** The handler's per-bucket IAM policies name a bucket's objects like this. */
+function objectsOf(bucket: unknown): unknown {
+  return {
+    'Fn::Join': ['', typeof bucket === 'string'
+      ? ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${bucket}/*`]
+      : ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', bucket, '/*']],
+  };
+}
+
+function s3Object(bucket: unknown, key: string, version?: string): unknown {
+  return { S3Location: version === undefined ? { Bucket: bucket, Key: key } : { Bucket: bucket, Key: key, Version: version } };
+}
+
+/** The props that PackageVersion renders only when they are set. */
+const NEW_PROPS = ['Status', 'Recipe', 'Artifact', 'Sbom', 'WaitForSbomValidation'];
+
+/**
+ * The consumer apps' versions with a status, recipe, artifact or SBOM reach
+ * the template with exactly the props, bucket policy and IAM policies that
+ * the TypeScript API gives them.
+ */
+function expectNewApi({ outdir, template, recipesMatchFixture }: Synthesized): void {
+  const resources = Object.entries(template.Resources);
+  const single = (what: string, match: (r: CfnResource) => boolean): string => {
+    const ids = resources.filter(([, r]) => match(r)).map(([id]) => id);
+    if (ids.length !== 1) {
+      throw new Error(`expected one ${what} in ${outdir}, found ${ids.length}: ${ids.join(', ')}`);
+    }
+    return ids[0];
+  };
+  const versionId = (versionName: string) => single(`version ${versionName}`, (r) => r.Type === VERSION_TYPE && r.Properties?.VersionName === versionName);
+  const handlerRole = single('handler role', (r) => r.Type === 'AWS::IAM::Role' &&
+    String(r.Properties?.Description).startsWith('Manages AWS IoT software package versions'));
+  const sboms = single('bucket', (r) => r.Type === 'AWS::S3::Bucket');
+  expect(template.Resources[sboms].Properties).toMatchObject({ VersioningConfiguration: { Status: 'Enabled' } });
+
+  // The image, staged as a file asset in this language's output.
+  const assets = JSON.parse(fs.readFileSync(path.join(outdir, `${STACK}.assets.json`), 'utf8')) as {
+    files: Record<string, { source: { path: string; packaging: string }; destinations: Record<string, { bucketName: string; objectKey: string }> }>;
+  };
+  const images = Object.values(assets.files).filter((f) => f.source.packaging === 'file' && f.source.path.endsWith('.bin'));
+  expect(images).toHaveLength(1);
+  expect(fs.readFileSync(path.join(outdir, images[0].source.path)).equals(IMAGE)).toBe(true);
+  const [imageDestination] = Object.values(images[0].destinations);
+  expect(imageDestination.bucketName).toBe(ASSET_BUCKET);
+
+  // Each version's new props, and the buckets the handler reads for it.
+  const expected: Record<string, { props: Record<string, unknown>; buckets: unknown[] }> = {
+    '2.0.0': {
+      props: {
+        Status: 'PUBLISHED',
+        Recipe: redactedRecipe(RECIPE),
+        Artifact: s3Object(ASSET_BUCKET, imageDestination.objectKey),
+        Sbom: s3Object({ Ref: sboms }, 'firmware/2.0.0/sbom.zip'),
+        WaitForSbomValidation: 'true',
+      },
+      buckets: [ASSET_BUCKET, { Ref: sboms }],
+    },
+    '2.1.0-rc.1': {
+      props: {
+        Status: { Ref: 'CandidateStatus' },
+        Artifact: s3Object('acme-firmware-builds', 'firmware/2.1.0-rc.1.bin'),
+        Sbom: s3Object('acme-security-sboms', 'firmware/2.1.0-rc.1.zip', 'Wq3Ld0dXSWNvQmVtZ2pGb3ZmZXJzaW9u'),
+      },
+      buckets: ['acme-firmware-builds', 'acme-security-sboms'],
+    },
+    '1.2.0': {
+      props: {
+        Status: 'DEPRECATED',
+        Artifact: s3Object('acme-firmware-archive', 'firmware-1.2.0.bin', '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrH'),
+      },
+      buckets: ['acme-firmware-archive'],
+    },
+    // Custom sources: subclasses of PackageVersionArtifact and PackageVersionSbom in each language.
+    '3.2.0': {
+      props: {
+        Artifact: s3Object('acme-signed-images', 'bootloader/3.2.0.img', 'Hk0tE9jxY1Kq2vB5sRzWfN8uQ3mL6pDa'),
+        Sbom: s3Object('acme-signed-images', 'bootloader/3.2.0.img.sbom.zip'),
+      },
+      buckets: ['acme-signed-images'],
+    },
+  };
+  const newProps = (r: CfnResource) => Object.fromEntries(NEW_PROPS.filter((p) => r.Properties?.[p] !== undefined).map((p) => [p, r.Properties![p]]));
+  for (const [id, resource] of resources.filter(([, r]) => r.Type === VERSION_TYPE)) {
+    const versionName = resource.Properties!.VersionName as string;
+    // Versions without them render none of them.
+    expect({ versionName, props: newProps(resource) }).toStrictEqual({ versionName, props: expected[versionName]?.props ?? {} });
+    expect(versionId(versionName)).toBe(id);
+  }
+  expect(recipesMatchFixture).toBe(true);
+
+  // One read policy per bucket on the handler's role, which each version depends on.
+  const bucketPolicy = (bucket: unknown) => single(`IAM policy for bucket ${JSON.stringify(bucket)}`, (r) => r.Type === 'AWS::IAM::Policy' &&
+    isDeepStrictEqual(r.Properties?.Roles, [{ Ref: handlerRole }]) &&
+    r.Properties?.PolicyDocument.Statement.some((st: Record<string, unknown>) => isDeepStrictEqual(st,
+      { Action: ['s3:GetObject', 's3:GetObjectVersion'], Effect: 'Allow', Resource: objectsOf(bucket) })));
+  const readPolicies = resources.filter(([, r]) => r.Type === 'AWS::IAM::Policy' &&
+    JSON.stringify(r.Properties?.PolicyDocument).includes('"s3:GetObject"'));
+  expect(readPolicies).toHaveLength(6);
+  for (const [versionName, { buckets }] of Object.entries(expected)) {
+    const dependsOn = template.Resources[versionId(versionName)].DependsOn;
+    for (const bucket of buckets) {
+      expect({ versionName, dependsOn }).toEqual({ versionName, dependsOn: expect.arrayContaining([bucketPolicy(bucket)]) });
+    }
+  }
+  // The custom artifact source's KMS key.
+  expect(template.Resources[bucketPolicy('acme-signed-images')].Properties!.PolicyDocument.Statement).toContainEqual({
+    Action: 'kms:Decrypt', Effect: 'Allow', Resource: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  });
+
+  // IoT reads the SBOM in the stack's own bucket as iot.amazonaws.com; the version waits for the statement.
+  const sbomBucketPolicy = single('S3 bucket policy', (r) => r.Type === 'AWS::S3::BucketPolicy');
+  expect(template.Resources[sbomBucketPolicy].Properties).toMatchObject({ Bucket: { Ref: sboms } });
+  const iotStatements = template.Resources[sbomBucketPolicy].Properties!.PolicyDocument.Statement
+    .filter((st: Record<string, unknown>) => JSON.stringify(st.Principal).includes('iot.amazonaws.com'));
+  expect(iotStatements).toEqual([{
+    Action: ['s3:GetObject', 's3:GetObjectVersion'],
+    Effect: 'Allow',
+    Principal: { Service: 'iot.amazonaws.com' },
+    Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [sboms, 'Arn'] }, '/firmware/2.0.0/sbom.zip']] },
+  }]);
+  expect(template.Resources[versionId('2.0.0')].DependsOn).toContain(sbomBucketPolicy);
+
+  // The status parameter, bind() of the asset artifact, and sbomValidationStatus.
+  expect(template.Parameters?.CandidateStatus).toEqual({ Type: 'String', Default: 'DRAFT', AllowedValues: ['DRAFT', 'PUBLISHED'] });
+  expect(template.Outputs?.ReleaseImage).toEqual({ Value: `s3://${ASSET_BUCKET}/${imageDestination.objectKey}` });
+  expect(template.Outputs?.ReleaseSbomValidation).toEqual({ Value: { 'Fn::GetAtt': [versionId('2.0.0'), 'SbomValidationStatus'] } });
 }
 
 function only(dir: string, suffix: string): string {
@@ -80,14 +258,14 @@ const jar = () => only(path.join(DIST, 'java', 'io', 'github', 'cdk-iot-package-
 // A cold machine downloads aws-cdk-lib for Python and for Java.
 jest.setTimeout(15 * 60 * 1000);
 
-let reference: unknown;
+let reference: Synthesized;
 
 beforeAll(() => {
   const outdir = path.join(work, 'typescript');
   run('typescript synth', 'npx', ['ts-node', '--project', 'tsconfig.dev.json', CONSUMER_SOURCES.typescript], {
     cwd: REPO_ROOT, env: { ...ENV, CDK_OUTDIR: outdir },
   });
-  reference = template(outdir);
+  reference = synthesized(outdir);
 });
 
 afterAll(() => {
@@ -103,9 +281,10 @@ test('the wheel and the jar carry the bundled handler', () => {
 });
 
 test('the TypeScript reference declares the expected stack', () => {
-  const resources = Object.values((reference as { Resources: Record<string, { Type: string }> }).Resources);
-  expect(resources.filter((r) => r.Type === 'Custom::IotPackageVersion')).toHaveLength(5);
+  const resources = Object.values(reference.template.Resources);
+  expect(resources.filter((r) => r.Type === VERSION_TYPE)).toHaveLength(9);
   expect(resources.filter((r) => r.Type === 'AWS::IoT::SoftwarePackage')).toHaveLength(2);
+  expectNewApi(reference);
 });
 
 test('the Python app, with the wheel in a fresh venv, synthesizes the same template', () => {
@@ -117,7 +296,9 @@ test('the Python app, with the wheel in a fresh venv, synthesizes the same templ
   const outdir = path.join(work, 'python');
   run('python synth', python, [CONSUMER_SOURCES.python], { env: { ...ENV, CDK_OUTDIR: outdir } });
 
-  expect(template(outdir)).toEqual(reference);
+  const synth = synthesized(outdir);
+  expectNewApi(synth);
+  expect(synth.template).toEqual(reference.template);
 });
 
 test('the Java app, with the jar from dist/java, synthesizes the same template', () => {
@@ -135,5 +316,7 @@ test('the Java app, with the jar from dist/java, synthesizes the same template',
     'compile', 'exec:java',
   ], { env: { ...ENV, CDK_OUTDIR: outdir } });
 
-  expect(template(outdir)).toEqual(reference);
+  const synth = synthesized(outdir);
+  expectNewApi(synth);
+  expect(synth.template).toEqual(reference.template);
 });

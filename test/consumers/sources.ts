@@ -29,10 +29,11 @@ export interface ApiMember {
 interface JsiiType {
   readonly name: string;
   readonly kind: 'class' | 'interface' | 'enum';
+  readonly abstract?: boolean;
   readonly datatype?: boolean;
   readonly initializer?: unknown;
   readonly methods?: Array<{ name: string; static?: boolean }>;
-  readonly properties?: Array<{ name: string; static?: boolean }>;
+  readonly properties?: Array<{ name: string; static?: boolean; const?: boolean }>;
 }
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -51,7 +52,11 @@ export function publicApi(): ApiMember[] {
     if (type.kind === 'class' && type.initializer) {
       members.push({
         id: `${type.name} constructor`,
-        usage: { typescript: new RegExp(`new ${t}\\(`), python: new RegExp(`\\b${t}\\(`), java: new RegExp(`${t}\\.Builder\\.create\\(`) },
+        usage: type.abstract
+          // An abstract class is constructed through a subclass (Java sees a
+          // protected constructor and no Builder).
+          ? { typescript: new RegExp(`\\bextends ${t}\\b`), python: new RegExp(`\\bclass \\w+\\(${t}\\)`), java: new RegExp(`\\bextends ${t}\\b`) }
+          : { typescript: new RegExp(`new ${t}\\(`), python: new RegExp(`\\b${t}\\(`), java: new RegExp(`${t}\\.Builder\\.create\\(`) },
       });
     }
     for (const method of type.methods ?? []) {
@@ -68,6 +73,14 @@ export function publicApi(): ApiMember[] {
     }
     for (const property of type.properties ?? []) {
       const p = escape(property.name);
+      if (property.const) {
+        // A constant (static readonly, in upper case): jsii keeps its name in
+        // Python, and Java has it as a public static final field.
+        const usage = new RegExp(`${t}\\.${p}\\b`);
+        members.push({ id: `${type.name}.${property.name}`, usage: { typescript: usage, python: usage, java: usage } });
+        continue;
+      }
+      const receiver = property.static ? `${t}\\.` : '\\.';
       members.push({
         id: `${type.name}.${property.name}`,
         usage: type.datatype
@@ -78,9 +91,9 @@ export function publicApi(): ApiMember[] {
             java: new RegExp(`\\.${p}\\(`),
           }
           : {
-            typescript: new RegExp(`\\.${p}\\b`),
-            python: new RegExp(`\\.${escape(snake(property.name))}\\b`),
-            java: new RegExp(`\\.get${escape(pascal(property.name))}\\(\\)`),
+            typescript: new RegExp(`${receiver}${p}\\b`),
+            python: new RegExp(`${receiver}${escape(snake(property.name))}\\b`),
+            java: new RegExp(`${receiver}get${escape(pascal(property.name))}\\(\\)`),
           },
       });
     }

@@ -3,10 +3,63 @@
 Run: CDK_OUTDIR=<dir> python test/consumers/python/app.py, in a venv with the
 built wheel (dist/python), aws-cdk-lib and constructs installed.
 """
-from aws_cdk import App, CfnOutput, Environment, RemovalPolicy, Stack, Tags
+from pathlib import Path
+
+from aws_cdk import App, CfnOutput, CfnParameter, Environment, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_iot as iot
-from cdk_iot_package_catalog import PackageVersion
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from cdk_iot_package_catalog import (
+    PackageVersion,
+    PackageVersionArtifact,
+    PackageVersionS3ObjectConfig,
+    PackageVersionSbom,
+    PackageVersionStatus,
+)
+from constructs import Construct
+
+# Shared by the three consumer apps: the firmware image and its recipe.
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+class SignedImage(PackageVersionArtifact):
+    """Bootloader images from the signing pipeline: in its bucket, encrypted with
+    its KMS key, so the handler needs kms:Decrypt with that key."""
+
+    def __init__(self, bucket: s3.IBucket, encryption_key: kms.IKey, object_key: str, object_version: str) -> None:
+        super().__init__()
+        self._bucket = bucket
+        self._encryption_key = encryption_key
+        self._object_key = object_key
+        self._object_version = object_version
+
+    def bind(self, scope: Construct) -> PackageVersionS3ObjectConfig:
+        return PackageVersionS3ObjectConfig(
+            bucket_name=self._bucket.bucket_name,
+            object_key=self._object_key,
+            object_version=self._object_version,
+            bucket=self._bucket,
+            encryption_key=self._encryption_key,
+        )
+
+
+class CompanionSbom(PackageVersionSbom):
+    """The build's convention: an artifact's SBOM is stored next to it, as `<key>.sbom.zip`."""
+
+    def __init__(self, artifact: PackageVersionArtifact) -> None:
+        super().__init__()
+        self._artifact = artifact
+
+    def bind(self, scope: Construct) -> PackageVersionS3ObjectConfig:
+        artifact = self._artifact.bind(scope)
+        return PackageVersionS3ObjectConfig(
+            bucket_name=artifact.bucket_name,
+            object_key=f"{artifact.object_key}.sbom.zip",
+            bucket=artifact.bucket,
+            encryption_key=artifact.encryption_key,
+        )
+
 
 app = App()
 stack = Stack(app, "ConsumerCatalog", env=Environment(account="123456789012", region="eu-west-1"))
@@ -79,5 +132,58 @@ CfnOutput(stack, "BetaVersion", value=beta.version_name)
 CfnOutput(stack, "PreviousVersion", value=previous.version_name)
 CfnOutput(stack, "PreviousPackage", value=previous.package_name)
 CfnOutput(stack, "LegacyArn", value=legacy.package_version_arn)
+
+# A release: published as it is created, with the image uploaded as an asset,
+# an installation recipe, and an SBOM in a bucket of this stack (which gets a
+# bucket policy for IoT) that IoT must validate before the deployment goes on.
+sboms = s3.Bucket(stack, "Sboms", versioned=True, enforce_ssl=True)
+image = PackageVersionArtifact.from_asset(str(FIXTURES / "firmware-2.0.0.bin"))
+release = PackageVersion(stack, "Firmware200",
+    package_name=firmware.ref,
+    version_name="2.0.0",
+    status=PackageVersionStatus.PUBLISHED,
+    artifact=image,
+    recipe=(FIXTURES / "firmware-2.0.0.recipe.json").read_text(encoding="utf-8"),
+    sbom=PackageVersionSbom.from_bucket(sboms, "firmware/2.0.0/sbom.zip"),
+    wait_for_sbom_validation=True,
+)
+uploaded = image.bind(release)
+CfnOutput(stack, "ReleaseImage", value=f"s3://{uploaded.bucket_name}/{uploaded.object_key}")
+CfnOutput(stack, "ReleaseSbomValidation", value=release.sbom_validation_status)
+
+# A release candidate from the build bucket, with the SBOM the security team
+# keeps; whether it is published is decided when the stack is deployed.
+candidate_status = CfnParameter(stack, "CandidateStatus",
+    allowed_values=[PackageVersionStatus.DRAFT.value, PackageVersionStatus.PUBLISHED.value],
+    default=PackageVersionStatus.DRAFT.to_string(),
+)
+builds = s3.Bucket.from_bucket_name(stack, "Builds", "acme-firmware-builds")
+PackageVersion(stack, "Firmware210Rc1",
+    package_name=firmware.ref,
+    version_name="2.1.0-rc.1",
+    status=PackageVersionStatus.of(candidate_status.value_as_string),
+    artifact=PackageVersionArtifact.from_bucket(builds, "firmware/2.1.0-rc.1.bin"),
+    sbom=PackageVersionSbom.from_s3_location("acme-security-sboms", "firmware/2.1.0-rc.1.zip", "Wq3Ld0dXSWNvQmVtZ2pGb3ZmZXJzaW9u"),
+)
+
+# An old release, uploaded by hand before this stack existed, now deprecated.
+PackageVersion(stack, "Firmware120",
+    package_name=firmware.ref,
+    version_name="1.2.0",
+    status=PackageVersionStatus.DEPRECATED,
+    artifact=PackageVersionArtifact.from_s3_location("acme-firmware-archive", "firmware-1.2.0.bin", "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrH"),
+)
+
+# A signed bootloader, with its SBOM next to the image.
+signed_images = s3.Bucket.from_bucket_name(stack, "SignedImages", "acme-signed-images")
+signing_key = kms.Key.from_key_arn(stack, "SigningKey",
+    "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+signed_bootloader = SignedImage(signed_images, signing_key, "bootloader/3.2.0.img", "Hk0tE9jxY1Kq2vB5sRzWfN8uQ3mL6pDa")
+PackageVersion(stack, "Bootloader320",
+    package_name=bootloader.ref,
+    version_name="3.2.0",
+    artifact=signed_bootloader,
+    sbom=CompanionSbom(signed_bootloader),
+)
 
 app.synth()

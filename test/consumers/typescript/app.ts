@@ -5,10 +5,66 @@
  *
  * Run: CDK_OUTDIR=<dir> npx ts-node --project tsconfig.dev.json test/consumers/typescript/app.ts
  */
-import { App, CfnOutput, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnOutput, CfnParameter, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
-import { PackageVersion } from '../../../src';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import {
+  PackageVersion,
+  PackageVersionArtifact,
+  PackageVersionS3ObjectConfig,
+  PackageVersionSbom,
+  PackageVersionStatus,
+} from '../../../src';
+
+/** Shared by the three consumer apps: the firmware image and its recipe. */
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+
+/**
+ * Bootloader images from the signing pipeline: in its bucket, encrypted with
+ * its KMS key, so the handler needs kms:Decrypt with that key.
+ */
+class SignedImage extends PackageVersionArtifact {
+  constructor(
+    private readonly bucket: s3.IBucket,
+    private readonly encryptionKey: kms.IKey,
+    private readonly objectKey: string,
+    private readonly objectVersion: string,
+  ) {
+    super();
+  }
+
+  public bind(_scope: Construct): PackageVersionS3ObjectConfig {
+    return {
+      bucketName: this.bucket.bucketName,
+      objectKey: this.objectKey,
+      objectVersion: this.objectVersion,
+      bucket: this.bucket,
+      encryptionKey: this.encryptionKey,
+    };
+  }
+}
+
+/** The build's convention: an artifact's SBOM is stored next to it, as `<key>.sbom.zip`. */
+class CompanionSbom extends PackageVersionSbom {
+  constructor(private readonly artifact: PackageVersionArtifact) {
+    super();
+  }
+
+  public bind(scope: Construct): PackageVersionS3ObjectConfig {
+    const artifact = this.artifact.bind(scope);
+    return {
+      bucketName: artifact.bucketName,
+      objectKey: `${artifact.objectKey}.sbom.zip`,
+      bucket: artifact.bucket,
+      encryptionKey: artifact.encryptionKey,
+    };
+  }
+}
 
 const app = new App();
 const stack = new Stack(app, 'ConsumerCatalog', { env: { account: '123456789012', region: 'eu-west-1' } });
@@ -81,5 +137,58 @@ new CfnOutput(stack, 'BetaVersion', { value: beta.versionName });
 new CfnOutput(stack, 'PreviousVersion', { value: previous.versionName });
 new CfnOutput(stack, 'PreviousPackage', { value: previous.packageName });
 new CfnOutput(stack, 'LegacyArn', { value: legacy.packageVersionArn });
+
+// A release: published as it is created, with the image uploaded as an asset,
+// an installation recipe, and an SBOM in a bucket of this stack (which gets a
+// bucket policy for IoT) that IoT must validate before the deployment goes on.
+const sboms = new s3.Bucket(stack, 'Sboms', { versioned: true, enforceSSL: true });
+const image = PackageVersionArtifact.fromAsset(path.join(FIXTURES, 'firmware-2.0.0.bin'));
+const release = new PackageVersion(stack, 'Firmware200', {
+  packageName: firmware.ref,
+  versionName: '2.0.0',
+  status: PackageVersionStatus.PUBLISHED,
+  artifact: image,
+  recipe: fs.readFileSync(path.join(FIXTURES, 'firmware-2.0.0.recipe.json'), 'utf8'),
+  sbom: PackageVersionSbom.fromBucket(sboms, 'firmware/2.0.0/sbom.zip'),
+  waitForSbomValidation: true,
+});
+const uploaded = image.bind(release);
+new CfnOutput(stack, 'ReleaseImage', { value: `s3://${uploaded.bucketName}/${uploaded.objectKey}` });
+new CfnOutput(stack, 'ReleaseSbomValidation', { value: release.sbomValidationStatus });
+
+// A release candidate from the build bucket, with the SBOM the security team
+// keeps; whether it is published is decided when the stack is deployed.
+const candidateStatus = new CfnParameter(stack, 'CandidateStatus', {
+  allowedValues: [PackageVersionStatus.DRAFT.value, PackageVersionStatus.PUBLISHED.value],
+  default: PackageVersionStatus.DRAFT.toString(),
+});
+const builds = s3.Bucket.fromBucketName(stack, 'Builds', 'acme-firmware-builds');
+new PackageVersion(stack, 'Firmware210Rc1', {
+  packageName: firmware.ref,
+  versionName: '2.1.0-rc.1',
+  status: PackageVersionStatus.of(candidateStatus.valueAsString),
+  artifact: PackageVersionArtifact.fromBucket(builds, 'firmware/2.1.0-rc.1.bin'),
+  sbom: PackageVersionSbom.fromS3Location('acme-security-sboms', 'firmware/2.1.0-rc.1.zip', 'Wq3Ld0dXSWNvQmVtZ2pGb3ZmZXJzaW9u'),
+});
+
+// An old release, uploaded by hand before this stack existed, now deprecated.
+new PackageVersion(stack, 'Firmware120', {
+  packageName: firmware.ref,
+  versionName: '1.2.0',
+  status: PackageVersionStatus.DEPRECATED,
+  artifact: PackageVersionArtifact.fromS3Location('acme-firmware-archive', 'firmware-1.2.0.bin', '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrH'),
+});
+
+// A signed bootloader, with its SBOM next to the image.
+const signedImages = s3.Bucket.fromBucketName(stack, 'SignedImages', 'acme-signed-images');
+const signingKey = kms.Key.fromKeyArn(stack, 'SigningKey',
+  'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+const signedBootloader = new SignedImage(signedImages, signingKey, 'bootloader/3.2.0.img', 'Hk0tE9jxY1Kq2vB5sRzWfN8uQ3mL6pDa');
+new PackageVersion(stack, 'Bootloader320', {
+  packageName: bootloader.ref,
+  versionName: '3.2.0',
+  artifact: signedBootloader,
+  sbom: new CompanionSbom(signedBootloader),
+});
 
 app.synth();

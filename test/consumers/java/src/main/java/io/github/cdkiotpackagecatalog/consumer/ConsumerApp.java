@@ -1,12 +1,21 @@
 package io.github.cdkiotpackagecatalog.consumer;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import io.github.cdkiotpackagecatalog.IPackageVersion;
 import io.github.cdkiotpackagecatalog.PackageVersion;
+import io.github.cdkiotpackagecatalog.PackageVersionArtifact;
 import io.github.cdkiotpackagecatalog.PackageVersionAttributes;
+import io.github.cdkiotpackagecatalog.PackageVersionS3ObjectConfig;
+import io.github.cdkiotpackagecatalog.PackageVersionSbom;
+import io.github.cdkiotpackagecatalog.PackageVersionStatus;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -15,13 +24,73 @@ import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.iot.CfnSoftwarePackage;
+import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.constructs.Construct;
 
 /** The Java consumer app: the same stack as test/consumers/typescript/app.ts. */
 public final class ConsumerApp {
     private ConsumerApp() {
     }
 
-    public static void main(final String[] args) {
+    /**
+     * Bootloader images from the signing pipeline: in its bucket, encrypted with
+     * its KMS key, so the handler needs kms:Decrypt with that key.
+     */
+    public static final class SignedImage extends PackageVersionArtifact {
+        private final IBucket bucket;
+        private final IKey encryptionKey;
+        private final String objectKey;
+        private final String objectVersion;
+
+        public SignedImage(final IBucket bucket, final IKey encryptionKey, final String objectKey, final String objectVersion) {
+            super();
+            this.bucket = bucket;
+            this.encryptionKey = encryptionKey;
+            this.objectKey = objectKey;
+            this.objectVersion = objectVersion;
+        }
+
+        @Override
+        public PackageVersionS3ObjectConfig bind(final Construct scope) {
+            return PackageVersionS3ObjectConfig.builder()
+                    .bucketName(bucket.getBucketName())
+                    .objectKey(objectKey)
+                    .objectVersion(objectVersion)
+                    .bucket(bucket)
+                    .encryptionKey(encryptionKey)
+                    .build();
+        }
+    }
+
+    /** The build's convention: an artifact's SBOM is stored next to it, as {@code <key>.sbom.zip}. */
+    public static final class CompanionSbom extends PackageVersionSbom {
+        private final PackageVersionArtifact artifact;
+
+        public CompanionSbom(final PackageVersionArtifact artifact) {
+            super();
+            this.artifact = artifact;
+        }
+
+        @Override
+        public PackageVersionS3ObjectConfig bind(final Construct scope) {
+            PackageVersionS3ObjectConfig config = artifact.bind(scope);
+            return PackageVersionS3ObjectConfig.builder()
+                    .bucketName(config.getBucketName())
+                    .objectKey(config.getObjectKey() + ".sbom.zip")
+                    .bucket(config.getBucket())
+                    .encryptionKey(config.getEncryptionKey())
+                    .build();
+        }
+    }
+
+    public static void main(final String[] args) throws IOException {
+        // Shared by the three consumer apps: the firmware image and its recipe
+        // (pom.xml sets the property to test/consumers/fixtures).
+        Path fixtures = Path.of(System.getProperty("consumer.fixtures")).toAbsolutePath().normalize();
+
         App app = new App();
         Stack stack = new Stack(app, "ConsumerCatalog", StackProps.builder()
                 .env(Environment.builder().account("123456789012").region("eu-west-1").build())
@@ -103,6 +172,64 @@ public final class ConsumerApp {
         CfnOutput.Builder.create(stack, "PreviousVersion").value(previous.getVersionName()).build();
         CfnOutput.Builder.create(stack, "PreviousPackage").value(previous.getPackageName()).build();
         CfnOutput.Builder.create(stack, "LegacyArn").value(legacy.getPackageVersionArn()).build();
+
+        // A release: published as it is created, with the image uploaded as an asset,
+        // an installation recipe, and an SBOM in a bucket of this stack (which gets a
+        // bucket policy for IoT) that IoT must validate before the deployment goes on.
+        Bucket sboms = Bucket.Builder.create(stack, "Sboms").versioned(true).enforceSsl(true).build();
+        PackageVersionArtifact image = PackageVersionArtifact.fromAsset(fixtures.resolve("firmware-2.0.0.bin").toString());
+        PackageVersion release = PackageVersion.Builder.create(stack, "Firmware200")
+                .packageName(firmware.getRef())
+                .versionName("2.0.0")
+                .status(PackageVersionStatus.PUBLISHED)
+                .artifact(image)
+                .recipe(Files.readString(fixtures.resolve("firmware-2.0.0.recipe.json")))
+                .sbom(PackageVersionSbom.fromBucket(sboms, "firmware/2.0.0/sbom.zip"))
+                .waitForSbomValidation(true)
+                .build();
+        PackageVersionS3ObjectConfig uploaded = image.bind(release);
+        CfnOutput.Builder.create(stack, "ReleaseImage")
+                .value("s3://" + uploaded.getBucketName() + "/" + uploaded.getObjectKey())
+                .build();
+        CfnOutput.Builder.create(stack, "ReleaseSbomValidation").value(release.getSbomValidationStatus()).build();
+
+        // A release candidate from the build bucket, with the SBOM the security team
+        // keeps; whether it is published is decided when the stack is deployed.
+        CfnParameter candidateStatus = CfnParameter.Builder.create(stack, "CandidateStatus")
+                .allowedValues(List.of(PackageVersionStatus.DRAFT.getValue(), PackageVersionStatus.PUBLISHED.getValue()))
+                .defaultValue(PackageVersionStatus.DRAFT.toString())
+                .build();
+        IBucket builds = Bucket.fromBucketName(stack, "Builds", "acme-firmware-builds");
+        PackageVersion.Builder.create(stack, "Firmware210Rc1")
+                .packageName(firmware.getRef())
+                .versionName("2.1.0-rc.1")
+                .status(PackageVersionStatus.of(candidateStatus.getValueAsString()))
+                .artifact(PackageVersionArtifact.fromBucket(builds, "firmware/2.1.0-rc.1.bin"))
+                .sbom(PackageVersionSbom.fromS3Location("acme-security-sboms", "firmware/2.1.0-rc.1.zip",
+                        "Wq3Ld0dXSWNvQmVtZ2pGb3ZmZXJzaW9u"))
+                .build();
+
+        // An old release, uploaded by hand before this stack existed, now deprecated.
+        PackageVersion.Builder.create(stack, "Firmware120")
+                .packageName(firmware.getRef())
+                .versionName("1.2.0")
+                .status(PackageVersionStatus.DEPRECATED)
+                .artifact(PackageVersionArtifact.fromS3Location("acme-firmware-archive", "firmware-1.2.0.bin",
+                        "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrH"))
+                .build();
+
+        // A signed bootloader, with its SBOM next to the image.
+        IBucket signedImages = Bucket.fromBucketName(stack, "SignedImages", "acme-signed-images");
+        IKey signingKey = Key.fromKeyArn(stack, "SigningKey",
+                "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+        SignedImage signedBootloader = new SignedImage(signedImages, signingKey, "bootloader/3.2.0.img",
+                "Hk0tE9jxY1Kq2vB5sRzWfN8uQ3mL6pDa");
+        PackageVersion.Builder.create(stack, "Bootloader320")
+                .packageName(bootloader.getRef())
+                .versionName("3.2.0")
+                .artifact(signedBootloader)
+                .sbom(new CompanionSbom(signedBootloader))
+                .build();
 
         app.synth();
     }
