@@ -62,7 +62,12 @@ export class PackageVersionStatus {
    */
   private constructor(public readonly value: string) {}
 
-  /** The status's name, e.g. `PUBLISHED`. */
+  /**
+   * The status's name, e.g. `PUBLISHED`.
+   *
+   * In Python, `str(status)` does not call this method (jsii maps it to
+   * `to_string()`): use `status.value`.
+   */
   public toString(): string {
     return this.value;
   }
