@@ -258,6 +258,22 @@ describe('update', () => {
       ? { bucket: BUCKET, key: OTHER_KEY, version: otherVersion } : undefined);
   }, 30_000);
 
+  test.failing('time running out while IoT still validates the previous SBOM fails the update saying so; IoT keeps the previous SBOM', async () => {
+    await env.moto.setBehaviour({ sbomValidationSeconds: 600 });
+    const created = await env.cfn.create('Firmware140', withSbom(sbomAt(KEY)));
+    await upload(OTHER_KEY);
+
+    const res = await env.cfn.update('Firmware140', created.PhysicalResourceId, withSbom(sbomAt(OTHER_KEY)), withSbom(sbomAt(KEY)),
+      { remainingTimeMs: 25_000 });
+
+    expect(res.Status).toBe('FAILED');
+    expect(res.Reason).toMatch(/IoT was still validating the previous SBOM of package version 'firmware\/1\.4\.0' after \d+ s, when the handler's time ran out/);
+    expect(res.Reason).toContain('Deploy again');
+    // A conflict is not about reading the object.
+    expect(res.Reason).not.toContain('bucket policy');
+    expect(await heldSbom()).toEqual({ bucket: BUCKET, key: KEY, version: firstVersion });
+  }, 30_000);
+
   test.each(['PUBLISHED', 'DEPRECATED'])('an SBOM change on a %s version succeeds and keeps the status', async (status) => {
     const created = await env.cfn.create('Firmware140', withSbom(sbomAt(KEY), { Status: status }));
     const otherVersion = await upload(OTHER_KEY);
