@@ -59,8 +59,13 @@ async function afterRunningValidation<T>(packageName: string, versionName: strin
     if (live?.sbomValidationStatus !== 'IN_PROGRESS') {
       throw e;
     }
-    log('IoT is still validating the previous SBOM: waiting for it before changing the SBOM', { version: `${packageName}/${versionName}` });
-    await untilValidated(packageName, versionName, () => e as Error);
+    const version = `${packageName}/${versionName}`;
+    log('IoT is still validating the previous SBOM: waiting for it before changing the SBOM', { version });
+    const started = Date.now();
+    await untilValidated(packageName, versionName, () => new Error(
+      `IoT was still validating the previous SBOM of package version '${version}' after ${Math.round((Date.now() - started) / 1000)} s, ` +
+      'when the handler\'s time ran out, and refuses another SBOM change until it has finished (ConflictException). ' +
+      'Deploy again once the validation has finished.'));
     return change();
   }
 }
