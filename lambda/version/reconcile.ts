@@ -12,6 +12,7 @@ import { changeSbom, awaitSbomValidation, SbomChange } from './sbom';
 import { planStatus, Step, takeSteps } from './status';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 import { S3Object, s3Location, tagResource, untagResource, updatePackageVersion } from '../aws/iot';
+import { errorName } from '../errors';
 import { log } from '../log';
 import { DesiredVersion } from '../properties';
 import { VersionState } from '../response';
@@ -163,23 +164,42 @@ export async function applyFields(desired: DesiredVersion, plan: Plan): Promise<
   log('version updated', { version: `${packageName}/${versionName}`, changed: plan.changed });
 }
 
+/** Whether the request is a rollback's: asked only where the answer matters, at most once. */
+export type RollbackCheck = () => Promise<boolean>;
+
+/** For requests known not to be (or to be) a rollback's. */
+export const knownRollback = (rollingBack: boolean): RollbackCheck => async () => rollingBack;
+
 /**
  * Makes what follows the fields and tags: the SBOM change, the wait for its
- * validation when the template asks for it (not during a rollback, which
- * must finish), and the status steps.
+ * validation when the template asks for it, and the status steps.
  *
- * @param rollingBack whether the request is a rollback's
+ * A rollback must finish: there the SBOM's validation is reported, not
+ * awaited, and an SBOM that cannot be changed back (IoT still validating
+ * the other one, or refusing it) is left as it is and logged.
+ *
  * @returns the version's state after them
  */
-export async function finish(desired: DesiredVersion, state: VersionState, pending: Pending, rollingBack = false): Promise<VersionState> {
+export async function finish(
+  desired: DesiredVersion, state: VersionState, pending: Pending, rollingBack: RollbackCheck = knownRollback(false),
+): Promise<VersionState> {
   const { packageName, versionName } = desired;
+  const version = `${packageName}/${versionName}`;
   let sbomValidationStatus = state.sbomValidationStatus;
   if (pending.sbom) {
-    sbomValidationStatus = await changeSbom(packageName, versionName, pending.sbom);
-    if (pending.sbom.kind === 'associate' && desired.waitForSbomValidation) {
-      if (rollingBack) {
-        // A rollback must finish: its SBOM's validation is reported, not awaited.
-        log('rollback: the SBOM is associated again; its validation is not awaited', { version: `${packageName}/${versionName}` });
+    let changed = false;
+    try {
+      sbomValidationStatus = await changeSbom(packageName, versionName, pending.sbom);
+      changed = true;
+    } catch (e) {
+      if (!await rollingBack()) {
+        throw e;
+      }
+      log('rollback: the SBOM could not be changed back; it is left as it is', { version, error: errorName(e) });
+    }
+    if (changed && pending.sbom.kind === 'associate' && desired.waitForSbomValidation) {
+      if (await rollingBack()) {
+        log('rollback: the SBOM is associated again; its validation is not awaited', { version });
       } else {
         sbomValidationStatus = await awaitSbomValidation(packageName, versionName);
       }

@@ -11,7 +11,7 @@ import type { CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
 import { confirmStillDeploying, createVersion } from './create';
 import { completeOrUndo } from './made';
 import { readMarker } from './owner';
-import { applyFields, applyTags, finish, planVersion } from './reconcile';
+import { applyFields, applyTags, finish, knownRollback, planVersion, RollbackCheck } from './reconcile';
 import { parsePackageVersionArn } from '../../src/shared/contract';
 import { readStackStatus } from '../aws/cloudformation';
 import { findPackageVersion } from '../aws/iot';
@@ -68,10 +68,7 @@ export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): 
   }
   await applyFields(desired, plan);
   await applyTags(arn, desired.tags, previous.tags);
-  // Only a wait for an SBOM's validation depends on whether this is a rollback.
-  const waits = plan.pending.sbom?.kind === 'associate' && desired.waitForSbomValidation;
-  const rollingBack = waits ? isRollback(await readStackStatus(event.StackId)) : false;
-  const state = await finish(desired, liveState, plan.pending, rollingBack);
+  const state = await finish(desired, liveState, plan.pending, rollbackCheck(event.StackId));
   return respond(event.PhysicalResourceId, desired, state);
 }
 
@@ -94,9 +91,15 @@ async function replace(
   log('PackageName or VersionName changed: creating the new version', { to: `${desired.packageName}/${desired.versionName}` });
   const rollingBack = isRollback(await readStackStatus(event.StackId));
   const made = await createVersion(desired, callerOf(event), { previousTags, rollingBack });
-  const state = await completeOrUndo(made, () => finish(desired, made.state, made.pending, rollingBack));
+  const state = await completeOrUndo(made, () => finish(desired, made.state, made.pending, knownRollback(rollingBack)));
   if (!rollingBack) {
     await confirmStillDeploying(event.StackId, made);
   }
   return respond(state.arn, desired, state);
+}
+
+/** Reads the stack's status the first time it is asked, and only then. */
+function rollbackCheck(stackId: string): RollbackCheck {
+  let answer: Promise<boolean> | undefined;
+  return () => (answer ??= readStackStatus(stackId).then(isRollback));
 }

@@ -384,6 +384,41 @@ describe('SBOM', () => {
     expect(notices('rollback: the SBOM is associated again')).toHaveLength(1);
   });
 
+  test.each([
+    ['UPDATE_ROLLBACK_IN_PROGRESS', 'SUCCESS'],
+    ['UPDATE_IN_PROGRESS', 'FAILED'],
+  ])('an SBOM IoT refuses to take back under %s: the rollback goes on (logged), anything else fails', async (status, outcome) => {
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER })
+      .resolves(liveVersion(VER, { sbomValidationStatus: 'SUCCEEDED' }));
+    iotMock.on(AssociateSbomWithPackageVersionCommand).rejects(invalid('S3 object version for SBOM cannot be found'));
+    iotMock.on(UpdatePackageVersionCommand).resolves({});
+    stubOwnTags(ARN);
+    stubStackStatus(status);
+
+    const run = update({ Sbom: sbom('a.zip', 's1'), Status: 'PUBLISHED' }, {});
+
+    if (outcome === 'FAILED') {
+      await expect(run).rejects.toThrow('AssociateSbomWithPackageVersion failed');
+      expect(writes()).toEqual(['AssociateSbomWithPackageVersion']);
+    } else {
+      const result = await run;
+      expect(result.Data).toMatchObject({ Status: 'PUBLISHED', SbomValidationStatus: 'SUCCEEDED' });
+      expect(writes()).toEqual(['AssociateSbomWithPackageVersion', 'UpdatePackageVersion']);
+      expect(notices('rollback: the SBOM could not be changed back')).toHaveLength(1);
+    }
+    expect(describedStacks()).toEqual([STACK_ID]);
+  });
+
+  test('an SBOM change that succeeds reads no stack status', async () => {
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves(liveVersion(VER));
+    iotMock.on(AssociateSbomWithPackageVersionCommand).resolves({ sbomValidationStatus: 'IN_PROGRESS' });
+    stubOwnTags(ARN);
+
+    await update({ Sbom: sbom('a.zip', 's1') }, {});
+
+    expect(describedStacks()).toEqual([]);
+  });
+
   test('validation FAILED: the update fails, listing the files; not published, nothing deleted', async () => {
     iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER })
       .resolvesOnce(liveVersion(VER))
