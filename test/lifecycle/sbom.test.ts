@@ -322,9 +322,29 @@ describe('rollback', () => {
       { stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS' });
 
     expect(rollback.Status).toBe('SUCCESS');
-    expect(rollback.Data).toMatchObject({ SbomValidationStatus: 'SUCCEEDED' });
+    // A rollback must finish: the validation is reported, not awaited.
+    expect(rollback.Data).toMatchObject({ SbomValidationStatus: 'IN_PROGRESS' });
+    expect(env.cfn.logs.some((l) => l.includes('rollback: the SBOM is associated again; its validation is not awaited'))).toBe(true);
     expect(await heldSbom()).toEqual({ bucket: BUCKET, key: KEY, version: firstVersion });
   });
+
+  test('a rollback whose SBOM IoT will not take back in time (still validating the other) goes on, and logs it', async () => {
+    await env.moto.setBehaviour({ sbomValidationSeconds: 0 });
+    const created = await env.cfn.create('Firmware140', withSbom(sbomAt(KEY)));
+    await upload(OTHER_KEY, { 'spdx.json': SPDX_DOCUMENT });
+    const next = withSbom(sbomAt(OTHER_KEY));
+    expect((await env.cfn.update('Firmware140', created.PhysicalResourceId, next, withSbom(sbomAt(KEY)))).Status).toBe('SUCCESS');
+    // The next deployment's SBOM is still being validated when its rollback comes, and stays so past the handler's time.
+    await env.moto.setBehaviour({ sbomValidationSeconds: 600 });
+    await upload('firmware/third.zip');
+    expect((await env.cfn.update('Firmware140', created.PhysicalResourceId, withSbom(sbomAt('firmware/third.zip')), next)).Status).toBe('SUCCESS');
+
+    const rollback = await env.cfn.update('Firmware140', created.PhysicalResourceId, next, withSbom(sbomAt('firmware/third.zip')),
+      { stackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', remainingTimeMs: 20_000 });
+
+    expect(rollback.Status).toBe('SUCCESS');
+    expect(env.cfn.logs.some((l) => l.includes('rollback: the SBOM could not be changed back'))).toBe(true);
+  }, 60_000);
 });
 
 testHandlerCallsAuthorized(() => env.moto, { stackName: STACK_NAME });
