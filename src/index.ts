@@ -1,3 +1,4 @@
 export * from './package-version';
+export * from './package-version-props';
 export * from './s3-object';
 export * from './status';
