@@ -61,14 +61,16 @@ export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): 
   }
 
   const plan = await planVersion(desired, live, previous);
-  if (plan.blocked.length > 0) {
+  const blocked = plan.blocked.length > 0;
+  if (blocked) {
     // Fails before any IoT write, except during a rollback, where what
     // can be restored is, and the rest is logged.
     await refuseUnlessRollingBack(event.StackId, plan.blocked.join(' '));
   }
   await applyFields(desired, plan);
   await applyTags(arn, desired.tags, previous.tags);
-  const state = await finish(desired, liveState, plan.pending, rollbackCheck(event.StackId));
+  // Past a refusal, this is known to be a rollback; otherwise the status is read only if it matters.
+  const state = await finish(desired, liveState, plan.pending, blocked ? knownRollback(true) : rollbackCheck(event.StackId));
   return respond(event.PhysicalResourceId, desired, state);
 }
 
