@@ -54,6 +54,16 @@ describe('create', () => {
     expect((await handlerWrites()).map((r) => r.operation)).toEqual(['CreatePackageVersion', 'UpdatePackageVersion', 'UpdatePackageVersion']);
   });
 
+  // Whether IoT allows DRAFT -> DEPRECATED directly is not documented: the handler never asks, so either answer works.
+  test.each(['reject', 'allow'] as const)('straight into DEPRECATED when IoT would %s a direct DRAFT -> DEPRECATED', async (draftToDeprecated) => {
+    await env.moto.setBehaviour({ draftToDeprecated });
+
+    const res = await env.cfn.create('Firmware140', withStatus('DEPRECATED'));
+
+    expect(res.Status).toBe('SUCCESS');
+    expect((await env.getVersion('1.4.0')).status).toBe('DEPRECATED');
+  });
+
   test('without Status it stays DRAFT, as CfnSoftwarePackageVersion does', async () => {
     const res = await env.cfn.create('Firmware140', withStatus());
 
