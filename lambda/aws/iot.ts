@@ -126,9 +126,11 @@ export async function associateSbom(packageName: string, versionName: string, sb
       packageName, versionName, sbom: s3Location(sbom),
     }), o));
   } catch (e) {
+    // IoT's refusal to read the object is not documented: the hint goes with the errors it could be.
+    const unreadable = ['ValidationException', 'AccessDeniedException'].includes(errorName(e));
     throw callFailed('AssociateSbomWithPackageVersion',
       `PackageName '${packageName}', VersionName '${versionName}', Sbom s3://${sbom.bucket}/${sbom.key} (version ${sbom.version})`, e,
-      ' (IoT reads the SBOM itself: the bucket policy must allow iot.amazonaws.com s3:GetObject on the object)');
+      unreadable ? ' (IoT reads the SBOM itself: the bucket policy must allow iot.amazonaws.com s3:GetObject on the object)' : '');
   }
 }
 

@@ -258,6 +258,25 @@ describe('update', () => {
       ? { bucket: BUCKET, key: OTHER_KEY, version: otherVersion } : undefined);
   }, 30_000);
 
+  test.each([
+    ['replaced', () => withSbom(sbomAt(OTHER_KEY)), 'AssociateSbomWithPackageVersion'],
+    ['removed', () => withSbom(), 'DisassociateSbomFromPackageVersion'],
+  ])('an SBOM %s while IoT still validates the previous one, when IoT takes the change at once: one call, no wait', async (_, next, operation) => {
+    await env.moto.setBehaviour({ sbomValidationSeconds: 30, sbomChangeWhileValidating: 'allow' });
+    const created = await env.cfn.create('Firmware140', withSbom(sbomAt(KEY)));
+    const otherVersion = await upload(OTHER_KEY);
+    const mark = await requestCount();
+    const logMark = env.cfn.logs.length;
+
+    const res = await env.cfn.update('Firmware140', created.PhysicalResourceId, next(), withSbom(sbomAt(KEY)));
+
+    expect(res.Status).toBe('SUCCESS');
+    expect((await handlerWrites(mark)).map((r) => [r.operation, r.status])).toEqual([[operation, 200]]);
+    expect(env.cfn.logs.slice(logMark).some((l) => l.includes('IoT is still validating the previous SBOM'))).toBe(false);
+    expect(await heldSbom()).toEqual(operation === 'AssociateSbomWithPackageVersion'
+      ? { bucket: BUCKET, key: OTHER_KEY, version: otherVersion } : undefined);
+  });
+
   test('time running out while IoT still validates the previous SBOM fails the update saying so; IoT keeps the previous SBOM', async () => {
     await env.moto.setBehaviour({ sbomValidationSeconds: 600 });
     const created = await env.cfn.create('Firmware140', withSbom(sbomAt(KEY)));

@@ -79,6 +79,7 @@ describe('the behaviour hook', () => {
       draftToDeprecated: 'reject',
       sbomValidationSeconds: 2,
       sbomBucketPolicyCheck: true,
+      sbomChangeWhileValidating: 'conflict',
       artifactCheck: true,
     });
   });
@@ -100,6 +101,7 @@ describe('the behaviour hook', () => {
     ['a time over an hour', { sbomValidationSeconds: 3601 }],
     ['a boolean time', { sbomValidationSeconds: true }],
     ['a string for a boolean', { artifactCheck: 'false' }],
+    ['an unknown SBOM-change answer', { sbomChangeWhileValidating: 'queue' }],
   ])('rejects %s (HTTP 400) and changes nothing', async (_name, behaviour) => {
     await expect(moto.setBehaviour({ draftToDeprecated: 'allow', ...behaviour } as never)).rejects.toThrow(/HTTP 400/);
     expect(await moto.getBehaviour()).toEqual(DEFAULT_BEHAVIOUR);

@@ -68,6 +68,9 @@ Test hooks, served by the same server process (moto's own /moto-api app):
   - ``sbomValidationSeconds``: how long an SBOM validation stays IN_PROGRESS
     (default 2, a number 0..3600);
   - ``sbomBucketPolicyCheck``: bool, default true;
+  - ``sbomChangeWhileValidating``: ``"conflict"`` (default: associating or
+    disassociating while a validation is IN_PROGRESS is a ConflictException)
+    or ``"allow"`` (the change replaces the running validation);
   - ``artifactCheck``: bool, default true.
 * The request log also names the S3 locations that IoT requests point at
   (``artifactS3Location`` for CreatePackageVersion / UpdatePackageVersion with
@@ -614,6 +617,9 @@ DEFAULT_BEHAVIOUR: dict[str, Any] = {
     # iot.amazonaws.com read the object (the docs require one; the exact
     # error is [U]).
     "sbomBucketPolicyCheck": True,
+    # [U] whether an SBOM change is accepted while the previous SBOM's
+    # validation is still IN_PROGRESS ("conflict": ConflictException).
+    "sbomChangeWhileValidating": "conflict",
     # [U] whether real IoT checks the artifact's object synchronously.
     "artifactCheck": True,
 }
@@ -632,6 +638,8 @@ def _check_behaviour_value(name: str, value: Any) -> bool:
         return value in ("allow", "reject")
     if name == "draftToDeprecated":
         return value in ("allow", "reject")
+    if name == "sbomChangeWhileValidating":
+        return value in ("conflict", "allow")
     if name == "sbomValidationSeconds":
         return (isinstance(value, (int, float)) and not isinstance(value, bool)
                 and 0 <= value <= SBOM_VALIDATION_SECONDS_MAX)
@@ -1379,7 +1387,7 @@ def associate_sbom_with_package_version(self: IoTResponse, catalog: PackageCatal
     for member in ("bucket", "key"):
         if loc.get(member) is None:
             raise ValidationException(f"S3 {member} for SBOM cannot be null")  # [U] wording
-    if version.sbom_validation_status() == SBOM_IN_PROGRESS:
+    if version.sbom_validation_status() == SBOM_IN_PROGRESS and behaviour("sbomChangeWhileValidating") == "conflict":
         # [U] A new association while the previous validation runs: the docs
         # mention a limit on ongoing validation workflows; ConflictException here.
         raise ConflictException(
@@ -1404,7 +1412,7 @@ def disassociate_sbom_from_package_version(self: IoTResponse, catalog: PackageCa
     if version.sbom is None:
         # [U] @idempotent: disassociating when no SBOM is associated succeeds.
         return EmptyResult()
-    if version.sbom_validation_status() == SBOM_IN_PROGRESS:
+    if version.sbom_validation_status() == SBOM_IN_PROGRESS and behaviour("sbomChangeWhileValidating") == "conflict":
         # [U] as for a new association: ConflictException while validation runs.
         raise ConflictException(
             f"The SBOM validation of package version {package_name}/{version_name} "

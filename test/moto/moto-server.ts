@@ -156,6 +156,8 @@ export interface CatalogBehaviour {
   readonly sbomValidationSeconds: number;
   /** Association requires a bucket policy that lets iot.amazonaws.com read the SBOM object. */
   readonly sbomBucketPolicyCheck: boolean;
+  /** 'conflict': an SBOM change while a validation is IN_PROGRESS is a ConflictException; 'allow': it replaces that validation. */
+  readonly sbomChangeWhileValidating: 'conflict' | 'allow';
   /** CreatePackageVersion / UpdatePackageVersion require the artifact's object to exist in moto's S3. */
   readonly artifactCheck: boolean;
 }
@@ -166,6 +168,7 @@ export const DEFAULT_BEHAVIOUR: CatalogBehaviour = {
   draftToDeprecated: 'reject',
   sbomValidationSeconds: 2,
   sbomBucketPolicyCheck: true,
+  sbomChangeWhileValidating: 'conflict',
   artifactCheck: true,
 };
 

@@ -209,6 +209,16 @@ describe('AssociateSbomWithPackageVersion', () => {
     expect(again).toMatchObject({ sbom: { s3Location: first }, sbomValidationStatus: 'IN_PROGRESS' });
   });
 
+  test('with sbomChangeWhileValidating "allow", a change while validation is IN_PROGRESS replaces it', async () => {
+    await moto.setBehaviour({ sbomValidationSeconds: 30, sbomChangeWhileValidating: 'allow' });
+    await associate(await sbomAt('one.zip'));
+    const second = await sbomAt('two.zip');
+
+    expect(await associate(second)).toMatchObject({ sbom: { s3Location: second }, sbomValidationStatus: 'IN_PROGRESS' });
+    await iot.send(new DisassociateSbomFromPackageVersionCommand({ packageName: PKG, versionName: VER }));
+    expect((await getVersion()).sbom).toBeUndefined();
+  });
+
   test('works in every lifecycle state', async () => {
     await associate(await sbomAt('draft.zip'));
     for (const action of ['PUBLISH', 'DEPRECATE'] as const) {

@@ -65,6 +65,15 @@ describe('changeSbom', () => {
     );
   });
 
+  test('associate: a failure that cannot be about reading the object gets no bucket-policy hint', async () => {
+    iotMock.on(AssociateSbomWithPackageVersionCommand).rejects(notFound('No package version'));
+
+    const err = await rejectionOf(changeSbom(PKG, VER, { kind: 'associate', sbom: SBOM }));
+
+    expect(err.message).toContain('ResourceNotFoundException: No package version');
+    expect(err.message).not.toContain('bucket policy');
+  });
+
   test('disassociate: one call, logged, and no status left', async () => {
     iotMock.on(DisassociateSbomFromPackageVersionCommand).resolves({});
 
