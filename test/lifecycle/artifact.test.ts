@@ -9,7 +9,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { HANDLER_CREDENTIALS, STACK_NAME } from './cloudformation-simulator';
 import { useLifecycle, VERSION_PROPS } from './harness';
 import { testHandlerCallsAuthorized } from '../iam/handler-calls';
-import { createBucket, motoS3Client, putObject, RecordedRequest } from '../moto/moto-server';
+import { createBucket, motoS3Client, putObject } from '../moto/moto-s3';
+import { RecordedRequest } from '../moto/moto-server';
 
 const env = useLifecycle();
 let s3: S3Client;

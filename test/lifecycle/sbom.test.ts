@@ -11,17 +11,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { HANDLER_CREDENTIALS, STACK_NAME } from './cloudformation-simulator';
 import { useLifecycle, VERSION_PROPS } from './harness';
 import { testHandlerCallsAuthorized } from '../iam/handler-calls';
-import {
-  createBucket,
-  CYCLONEDX_DOCUMENT,
-  iotSbomReadPolicy,
-  motoS3Client,
-  putBucketPolicy,
-  putObject,
-  RecordedRequest,
-  SPDX_DOCUMENT,
-  zipArchive,
-} from '../moto/moto-server';
+import { createBucket, CYCLONEDX_DOCUMENT, iotSbomReadPolicy, motoS3Client, putBucketPolicy, putObject, SPDX_DOCUMENT, zipArchive } from '../moto/moto-s3';
+import { RecordedRequest } from '../moto/moto-server';
 
 const env = useLifecycle();
 

@@ -22,7 +22,7 @@ import { useLifecycle } from './harness';
 import { PackageVersion, PackageVersionArtifact, PackageVersionSbom, PackageVersionStatus } from '../../src';
 import { PROVIDER_ID } from '../../src/private/provider';
 import { findViolations } from '../iam/authorization';
-import { createBucket, CYCLONEDX_DOCUMENT, motoS3Client, putBucketPolicy, putObject, SPDX_DOCUMENT, zipArchive } from '../moto/moto-server';
+import { createBucket, CYCLONEDX_DOCUMENT, motoS3Client, putBucketPolicy, putObject, SPDX_DOCUMENT, zipArchive } from '../moto/moto-s3';
 
 const env = useLifecycle();
 let s3Client: S3Client;

@@ -14,7 +14,8 @@ import {
   UpdatePackageVersionCommandInput,
 } from '@aws-sdk/client-iot';
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_BEHAVIOUR, MotoServer, createBucket, motoIotClient, motoS3Client, putObject, startMotoServer } from './moto-server';
+import { createBucket, motoS3Client, putObject } from './moto-s3';
+import { DEFAULT_BEHAVIOUR, MotoServer, motoIotClient, startMotoServer } from './moto-server';
 
 const PKG = 'firmware';
 const VER = '1.0.0';

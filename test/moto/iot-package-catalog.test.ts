@@ -23,7 +23,8 @@ import {
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
 import { S3Client } from '@aws-sdk/client-s3';
-import { MOTO_CREDENTIALS, MotoServer, createBucket, motoIotClient, motoS3Client, putObject, startMotoServer } from './moto-server';
+import { createBucket, motoS3Client, putObject } from './moto-s3';
+import { MOTO_CREDENTIALS, MotoServer, motoIotClient, startMotoServer } from './moto-server';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012'; // moto's default account

@@ -4,7 +4,8 @@
  */
 import { CreatePackageCommand, IoTClient } from '@aws-sdk/client-iot';
 import { GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { MOTO_CREDENTIALS, MotoServer, createBucket, motoIotClient, motoS3Client, putObject, startMotoServer } from './moto-server';
+import { createBucket, motoS3Client, putObject } from './moto-s3';
+import { MOTO_CREDENTIALS, MotoServer, motoIotClient, startMotoServer } from './moto-server';
 
 /** Stands in for the handler's credentials (any key that is not the tests'). */
 const HANDLER_CREDENTIALS = { accessKeyId: 'AKIAHANDLERKEYEXAMPL', secretAccessKey: 'handler-secret' };

@@ -19,19 +19,8 @@ import {
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
 import { S3Client } from '@aws-sdk/client-s3';
-import {
-  CYCLONEDX_DOCUMENT,
-  MotoServer,
-  SPDX_DOCUMENT,
-  createBucket,
-  iotSbomReadPolicy,
-  motoIotClient,
-  motoS3Client,
-  putBucketPolicy,
-  putObject,
-  startMotoServer,
-  zipArchive,
-} from './moto-server';
+import { CYCLONEDX_DOCUMENT, SPDX_DOCUMENT, createBucket, iotSbomReadPolicy, motoS3Client, putBucketPolicy, putObject, zipArchive } from './moto-s3';
+import { MotoServer, motoIotClient, startMotoServer } from './moto-server';
 
 const PKG = 'firmware';
 const VER = '1.0.0';
