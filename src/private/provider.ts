@@ -288,16 +288,22 @@ export class PackageVersionProvider extends Construct {
  *   another order; the policy is then replaced, which is safe.
  */
 function packageIdentity(scope: Construct, packageName: string): { key: string; id: string; resolvesNow: boolean } {
-  if (!Token.isUnresolved(packageName)) {
-    return { key: packageName, id: `PackagePolicy-${packageName}`, resolvesNow: true };
+  const { key, resolvesNow } = literalOrReferenceIdentity(scope, packageName) ?? { key: packageName, resolvesNow: false };
+  const idPart = Token.isUnresolved(packageName) ? createHash('sha256').update(key).digest('hex').slice(0, 16) : packageName;
+  return { key, id: `PackagePolicy-${idPart}`, resolvesNow };
+}
+
+/**
+ * The identity of a literal (itself) or of a sole reference (the referenced
+ * construct's path and attribute; it resolves now only within `scope`'s
+ * stack); undefined for any other token.
+ */
+function literalOrReferenceIdentity(scope: Construct, value: string): { key: string; resolvesNow: boolean } | undefined {
+  if (!Token.isUnresolved(value)) {
+    return { key: value, resolvesNow: true };
   }
-  const reference = soleReference(packageName);
-  const key = reference ? referenceKey(reference) : packageName;
-  return {
-    key,
-    id: `PackagePolicy-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`,
-    resolvesNow: reference !== undefined && Stack.of(reference.target) === Stack.of(scope),
-  };
+  const reference = soleReference(value);
+  return reference ? { key: referenceKey(reference), resolvesNow: Stack.of(reference.target) === Stack.of(scope) } : undefined;
 }
 
 /**
@@ -309,12 +315,9 @@ function packageIdentity(scope: Construct, packageName: string): { key: string; 
  * identified by its JSON, so equal functions are one value.
  */
 function valueIdentity(scope: Construct, value: string): { key: string; resolvesNow: boolean } {
-  if (!Token.isUnresolved(value)) {
-    return { key: value, resolvesNow: true };
-  }
-  const reference = soleReference(value);
-  if (reference) {
-    return { key: referenceKey(reference), resolvesNow: Stack.of(reference.target) === Stack.of(scope) };
+  const known = literalOrReferenceIdentity(scope, value);
+  if (known) {
+    return known;
   }
   const intrinsic = literalIntrinsic(value);
   return intrinsic !== undefined ? { key: intrinsic, resolvesNow: true } : { key: value, resolvesNow: false };
