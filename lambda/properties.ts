@@ -110,6 +110,7 @@ export function readDesiredVersion(raw: unknown): DesiredVersion {
 export function readLenient(raw: unknown): DesiredVersion {
   const props = asRecord(raw);
   const tags = own(props, 'Tags');
+  const status = lenientStatus(own(props, 'Status'));
   return {
     packageName: scalarString(own(props, 'PackageName')) ?? '',
     versionName: scalarString(own(props, 'VersionName')) ?? '',
@@ -117,8 +118,8 @@ export function readLenient(raw: unknown): DesiredVersion {
     attributes: lenientMap(own(props, 'Attributes')),
     tags: Array.isArray(tags) ? lenientTagList(tags) : lenientMap(tags),
     adoptExisting: readFlag(props, 'AdoptExisting'),
-    status: lenientStatus(own(props, 'Status')),
-    statusSet: lenientStatus(own(props, 'Status')) === scalarString(own(props, 'Status')),
+    status,
+    statusSet: status === scalarString(own(props, 'Status')),
     recipe: scalarString(own(props, 'Recipe')),
     artifact: lenientObject(own(props, 'Artifact')),
     sbom: lenientObject(own(props, 'Sbom')),

@@ -27,6 +27,11 @@ export interface VersionState {
   readonly sbomValidationStatus?: string;
 }
 
+/** The state of a version as IoT reports it (GetPackageVersion, CreatePackageVersion). */
+export function stateOf(arn: string, reported: { status?: string; errorReason?: string; sbomValidationStatus?: string }): VersionState {
+  return { arn, status: reported.status, errorReason: reported.errorReason, sbomValidationStatus: reported.sbomValidationStatus ?? '' };
+}
+
 /** A success response with every attribute of the version. */
 export function respond(physicalResourceId: string, desired: DesiredVersion, state: VersionState): HandlerResponse {
   return {

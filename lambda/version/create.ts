@@ -7,7 +7,7 @@ import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { completeOrUndo, Made, Undo } from './made';
 import { resolveObject } from './objects';
 import { readMarker } from './owner';
-import { finish, planVersion, reconcile } from './reconcile';
+import { finish, knownRollback, planVersion, reconcile } from './reconcile';
 import { stepsBetween } from './status';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 import { readStackStatus } from '../aws/cloudformation';
@@ -17,7 +17,7 @@ import { callFailed, DeadlineError, errorName, sentence, truncate } from '../err
 import { log } from '../log';
 import { Caller, callerOf, markerValue, parseMarker, sameStack } from '../ownership';
 import { DesiredVersion, readDesiredVersion } from '../properties';
-import { HandlerResponse, respond } from '../response';
+import { HandlerResponse, respond, stateOf, VersionState } from '../response';
 import { isDeploying } from '../stack-status';
 
 /** How long a create retries IoT's AccessDenied while a new IAM policy propagates. */
@@ -25,8 +25,7 @@ export const IAM_PROPAGATION_MS = 90_000;
 
 export async function onCreate(event: CloudFormationCustomResourceCreateEvent): Promise<HandlerResponse> {
   const desired = readDesiredVersion(event.ResourceProperties);
-  const made = await createVersion(desired, callerOf(event), {});
-  const state = await completeOrUndo(made, () => finish(desired, made.state, made.pending));
+  const { made, state } = await createAndFinish(desired, callerOf(event), {});
   await confirmStillDeploying(event.StackId, made);
   return respond(state.arn, desired, state);
 }
@@ -40,6 +39,16 @@ export interface CreateOptions {
    * resource may not take is left as it is instead of failing the rollback.
    */
   readonly rollingBack?: boolean;
+}
+
+/**
+ * Creates (or takes) a version, then makes what follows the create (the
+ * SBOM, the status steps); if that fails, undoes what the create made.
+ */
+export async function createAndFinish(desired: DesiredVersion, caller: Caller, options: CreateOptions): Promise<{ made: Made; state: VersionState }> {
+  const made = await createVersion(desired, caller, options);
+  const state = await completeOrUndo(made, () => finish(desired, made.state, made.pending, knownRollback(options.rollingBack ?? false)));
+  return { made, state };
 }
 
 /**
@@ -69,7 +78,7 @@ export async function createVersion(desired: DesiredVersion, caller: Caller, opt
       recipe: desired.recipe,
     }));
     log('version created', { version: `${packageName}/${versionName}`, status: out.status });
-    const state = { arn: out.packageVersionArn!, status: out.status, errorReason: out.errorReason, sbomValidationStatus: '' };
+    const state = stateOf(out.packageVersionArn!, out);
     return {
       state,
       undo: { kind: 'delete', packageName, versionName },
@@ -135,7 +144,7 @@ async function resolveConflict(desired: DesiredVersion, caller: Caller, options:
   const arn = existing.packageVersionArn;
   const tags = await listTags(arn);
   const marker = parseMarker(tags[CREATION_MARKER_TAG]);
-  const state = { arn, status: existing.status, errorReason: existing.errorReason, sbomValidationStatus: existing.sbomValidationStatus ?? '' };
+  const state = stateOf(arn, existing);
 
   if (marker?.owner === caller.owner && marker.requestId === caller.requestId) {
     log('create was retried: using the version this request already created or took over', { version });

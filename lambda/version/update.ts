@@ -8,8 +8,7 @@
  * state, so that the rollback can finish.
  */
 import type { CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
-import { confirmStillDeploying, createVersion } from './create';
-import { completeOrUndo } from './made';
+import { confirmStillDeploying, createAndFinish } from './create';
 import { readMarker } from './owner';
 import { applyFields, applyTags, finish, knownRollback, planVersion, RollbackCheck } from './reconcile';
 import { parsePackageVersionArn } from '../../src/shared/contract';
@@ -18,7 +17,7 @@ import { findPackageVersion } from '../aws/iot';
 import { log } from '../log';
 import { callerOf } from '../ownership';
 import { DesiredVersion, readDesiredVersion, readLenient } from '../properties';
-import { HandlerResponse, respond } from '../response';
+import { HandlerResponse, respond, stateOf } from '../response';
 import { isRollback, refuseUnlessRollingBack } from '../stack-status';
 
 export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): Promise<HandlerResponse> {
@@ -38,18 +37,16 @@ export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): 
     // and so the physical id, stays the same, so CloudFormation knows it
     // whatever happens next.
     log('version no longer exists in IoT: creating it again', { version });
-    const made = await createVersion(desired, caller, { previousTags: previous.tags });
-    const state = await completeOrUndo(made, () => finish(desired, made.state, made.pending));
+    const { state } = await createAndFinish(desired, caller, { previousTags: previous.tags });
     return respond(event.PhysicalResourceId, desired, state);
   }
 
   const arn = live.packageVersionArn ?? event.PhysicalResourceId;
-  const liveState = { arn, status: live.status, errorReason: live.errorReason, sbomValidationStatus: live.sbomValidationStatus ?? '' };
+  const liveState = stateOf(arn, live);
   const marker = await readMarker(arn);
   if (marker?.owner !== caller.owner && desired.adoptExisting) {
     // The create conflicts with the existing version and takes it over.
-    const made = await createVersion(desired, caller, { previousTags: previous.tags });
-    const state = await completeOrUndo(made, () => finish(desired, made.state, made.pending));
+    const { state } = await createAndFinish(desired, caller, { previousTags: previous.tags });
     return respond(event.PhysicalResourceId, desired, state);
   }
   if (marker?.owner !== caller.owner) {
@@ -92,8 +89,7 @@ async function replace(
 ): Promise<HandlerResponse> {
   log('PackageName or VersionName changed: creating the new version', { to: `${desired.packageName}/${desired.versionName}` });
   const rollingBack = isRollback(await readStackStatus(event.StackId));
-  const made = await createVersion(desired, callerOf(event), { previousTags, rollingBack });
-  const state = await completeOrUndo(made, () => finish(desired, made.state, made.pending, knownRollback(rollingBack)));
+  const { made, state } = await createAndFinish(desired, callerOf(event), { previousTags, rollingBack });
   if (!rollingBack) {
     await confirmStillDeploying(event.StackId, made);
   }
