@@ -7,6 +7,7 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { resolveValue } from '../iam/authorization';
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;
 
@@ -95,16 +96,10 @@ export class DeployedTemplate {
   }
 
   private ref(name: string): string {
-    const pseudo: Record<string, string> = {
-      'AWS::AccountId': this.ctx.account,
-      'AWS::Region': this.ctx.region,
-      'AWS::Partition': 'aws',
-      'AWS::URLSuffix': 'amazonaws.com',
-      'AWS::StackId': this.ctx.stackId,
-      'AWS::StackName': /:stack\/([^/]+)\//.exec(this.ctx.stackId)?.[1] ?? '',
-    };
-    if (name in pseudo) {
-      return pseudo[name];
+    // Pseudo parameters, as the IAM checker resolves them.
+    const pseudo = resolveValue({ Ref: name }, { partition: 'aws', region: this.ctx.region, accountId: this.ctx.account, stackId: this.ctx.stackId });
+    if (pseudo !== undefined) {
+      return pseudo;
     }
     const resource = this.resources[name];
     if (resource?.Type === 'AWS::S3::Bucket' && typeof resource.Properties?.BucketName === 'string') {
