@@ -160,8 +160,10 @@ function checkBucketRegion(scope: Construct, subject: string, field: 'artifact' 
   const bucketRegion = config.bucket?.env.region;
   const region = Stack.of(scope).region;
   if (bucketRegion && !Token.isUnresolved(bucketRegion) && !Token.isUnresolved(region) && bucketRegion !== region) {
-    throw new Error(`${subject} has an invalid prop:\n  - ${field}: bucket '${config.bucket!.node.path}' is in ${bucketRegion}, ` +
-      `but IoT needs it in the version's region, ${region}`);
+    throw new Error(formatIssues(subject, [{
+      field,
+      message: `bucket '${config.bucket!.node.path}' is in ${bucketRegion}, but IoT needs it in the version's region, ${region}`,
+    }]));
   }
 }
 
