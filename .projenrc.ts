@@ -87,6 +87,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Real deploys (test/e2e) and the load test (test/load) take minutes: test:deploy runs them.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/load/'],
       // The lifecycle tests start moto and run the provider framework; give them room.
       testTimeout: 60_000,
       collectCoverageFrom: ['src/**/*.ts', 'lambda/**/*.ts'],
@@ -106,9 +108,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-iot-package-catalog/cdk-iot-package-catalog-go',
   },
 
-  gitignore: ['/assets/', '/.venv/', '/cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'test/consumers/java/target/'],
+  gitignore: ['/assets/', '/.venv/', '/.venv-local-cloud/', '/cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'test/consumers/java/target/'],
 });
-for (const pattern of ['/lambda/', '/examples/', '/bench/', '/.ci/', '/.venv/', 'cdk.out', '/tsconfig.dev.json', '/rosetta/']) {
+for (const pattern of ['/lambda/', '/examples/', '/bench/', '/.ci/', '/.venv/', '/.venv-local-cloud/', 'cdk.out', '/tsconfig.dev.json', '/rosetta/']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -139,10 +141,15 @@ project.compileTask.exec('jsii --fail-on-warnings');
 // user's, which the Java consumer app needs anyway.
 project.tasks.tryFind('package:java')!.reset('jsii-pacmak -v --target java --maven-local-repository "$HOME/.m2/repository"');
 
-// Python tools the tests need (moto's server). Idempotent: fast when the venv exists.
+// Python tools the tests and the demo need, in two venvs (their botocore pins
+// differ): moto's server and cfn-lint in .venv, MiniStack in .venv-local-cloud.
+// Idempotent: fast when the venvs exist.
 const setupPython = project.addTask('setup:python', {
-  description: 'Create .venv with the Python tools the tests use (moto server)',
-  exec: 'bash test/moto/setup-venv.sh',
+  description: 'Create .venv (moto server, cfn-lint) and .venv-local-cloud (MiniStack) with the Python tools the tests use',
+  steps: [
+    { exec: 'bash test/setup-venv.sh test/moto/requirements.txt .venv' },
+    { exec: 'bash test/setup-venv.sh test/local-cloud/requirements.txt .venv-local-cloud' },
+  ],
 });
 
 // Tests run against the compiled assembly (.jsii, for the API-coverage
@@ -161,10 +168,22 @@ const testConsumers = project.addTask('test:consumers', {
   exec: "jest --coverage=false --testMatch '<rootDir>/test/consumers/**/*.consumer.ts'",
   receiveArgs: true,
 });
+// Real deploys with the CDK CLI against the local cloud (test/e2e), and the
+// load test through the provider framework (test/load).
+const testDeploy = project.addTask('test:deploy', {
+  description: 'Run the end-to-end deploy tests (test/e2e) and the load test (test/load) against the local cloud',
+  env: { JEST_JUNIT_OUTPUT_NAME: 'deploy-junit.xml', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  steps: [
+    { spawn: setupPython.name },
+    { spawn: bundleHandler.name },
+    { exec: "jest --coverage=false --testPathIgnorePatterns /node_modules/ --testMatch '<rootDir>/test/{e2e,load}/**/*.test.ts'", receiveArgs: true },
+  ],
+});
 project.addTask('test:all', {
-  description: 'All tests: unit, lifecycle and lint (test), then build every package and run the consumer apps',
+  description: 'All tests: unit, lifecycle and lint (test), real deploys (test:deploy), then build every package and run the consumer apps',
   steps: [
     { spawn: project.testTask.name },
+    { spawn: testDeploy.name },
     { spawn: project.postCompileTask.name },
     { spawn: 'package-all' },
     { spawn: testConsumers.name },
@@ -178,7 +197,22 @@ const rosetta = project.addTask('rosetta:extract', {
 });
 project.postCompileTask.spawn(rosetta);
 
-// Main job: synthesize the example app and show its custom resources.
+// Main job: deploy the example app to the local cloud (MiniStack and moto),
+// update it and destroy it, with the real CDK CLI.
+project.addTask('demo', {
+  description: 'Deploy, update and destroy the example app on a local cloud (MiniStack + moto); --keep-running keeps it up',
+  steps: [
+    { spawn: setupPython.name },
+    { spawn: bundleHandler.name },
+    {
+      exec: 'ts-node --project tsconfig.dev.json --transpile-only examples/demo.ts',
+      receiveArgs: true,
+      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+    },
+  ],
+});
+
+// Synthesize the example app and show its custom resources.
 project.addTask('example', {
   description: 'Synthesize the example app in examples/ and print its package-version custom resources',
   steps: [

@@ -216,7 +216,7 @@ interface HttpResult {
   readonly body: string;
 }
 
-function httpRequest(endpoint: string, method: string, urlPath: string, body?: unknown, timeoutMs = 5_000): Promise<HttpResult> {
+export function httpRequest(endpoint: string, method: string, urlPath: string, body?: unknown, timeoutMs = 5_000): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(`${endpoint}${urlPath}`, {
@@ -248,7 +248,7 @@ async function expectOk(endpoint: string, method: string, urlPath: string, body?
 }
 
 /** A free loopback port: listen on port 0, read it, close. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -265,11 +265,11 @@ function freePort(): Promise<number> {
   });
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function tail(file: string, lines = 30): string {
+export function tail(file: string, lines = 30): string {
   try {
     return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
   } catch {

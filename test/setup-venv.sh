@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# Creates <repo>/.venv with the Python tools the tests need (moto server, see
-# test/moto/requirements.txt). Idempotent: the sha256 of requirements.txt is kept
-# in .venv/.requirements.sha256 and pip only runs when it changed, so a second
-# run is a fast no-op. Safe to run from a clean clone (CI).
+# Creates a Python venv with the tools named in a requirements file:
+#
+#   bash test/setup-venv.sh test/moto/requirements.txt .venv
+#   bash test/setup-venv.sh test/local-cloud/requirements.txt .venv-local-cloud
+#
+# (paths relative to the repository root). Two venvs, because MiniStack pins a
+# botocore that moto's pins disagree with. Idempotent: the sha256 of the
+# requirements file is kept in <venv>/.requirements.sha256 and pip only runs
+# when it changed, so a second run is a fast no-op. Safe to run from a clean
+# clone (CI).
 #
 # Environment:
 #   PYTHON   interpreter used to create the venv (default: python3)
 set -euo pipefail
 
+if [[ $# -ne 2 ]]; then
+  echo "usage: bash test/setup-venv.sh <requirements.txt> <venv dir>" >&2
+  exit 2
+fi
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo_root="$(cd "${script_dir}/../.." && pwd)"
-venv="${repo_root}/.venv"
-requirements="${script_dir}/requirements.txt"
+repo_root="$(cd "${script_dir}/.." && pwd)"
+requirements="${repo_root}/$1"
+venv="${repo_root}/$2"
 stamp="${venv}/.requirements.sha256"
 python="${PYTHON:-python3}"
 
