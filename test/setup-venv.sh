@@ -20,8 +20,10 @@ if [[ $# -ne 2 ]]; then
 fi
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "${script_dir}/.." && pwd)"
-requirements="${repo_root}/$1"
-venv="${repo_root}/$2"
+# Paths relative to the repository root, or absolute.
+abs() { if [[ "$1" == /* ]]; then printf '%s' "$1"; else printf '%s' "${repo_root}/$1"; fi; }
+requirements="$(abs "$1")"
+venv="$(abs "$2")"
 stamp="${venv}/.requirements.sha256"
 python="${PYTHON:-python3}"
 

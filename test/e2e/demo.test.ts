@@ -1,0 +1,123 @@
+/**
+ * The README's main job, examples/demo.ts: the whole run against a local
+ * cloud, and its failures (one clear line, a non-zero exit, no process left).
+ */
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runDemo(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node'),
+      ['--project', 'tsconfig.dev.json', '--transpile-only', 'examples/demo.ts', ...args],
+      { cwd: REPO_ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => stdout += c.toString('utf8'));
+    child.stderr.on('data', (c: Buffer) => stderr += c.toString('utf8'));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Lines of stderr that are not empty. */
+function errorLines(run: Run): string[] {
+  return run.stderr.split('\n').filter((l) => l.trim() !== '');
+}
+
+test('the demo deploys, shows, updates and destroys the example, then stops every process it started', async () => {
+  const run = await runDemo([]);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+
+  // Each step, in order.
+  const headings = run.stdout.split('\n').filter((l) => l.startsWith('==> '));
+  expect(headings.map((h) => h.replace(/:.*$/, ''))).toEqual([
+    '==> [1/8] Starting the local cloud',
+    '==> [2/8] cdk bootstrap',
+    '==> [3/8] cdk deploy FirmwareCatalog',
+    '==> [4/8] Stack outputs',
+    '==> [5/8] What IoT holds now',
+    '==> [6/8] cdk deploy --context releaseBeta=true',
+    '==> [7/8] cdk destroy',
+    '==> [8/8] Stopping the local cloud',
+  ]);
+  const section = (n: number) => run.stdout.split(/^==> /m)[n];
+  // CloudFormation's progress, from the CLI.
+  expect(section(3)).toMatch(/CREATE_COMPLETE\s+\| Custom::IotPackageVersion\s+\| Firmware140/);
+  // The outputs: the ARN and status from IoT.
+  expect(section(4)).toContain('FirmwareCatalog.Firmware140Arn = arn:aws:iot:us-east-1:000000000000:package/firmware/version/1.4.0');
+  expect(section(4)).toContain('FirmwareCatalog.Firmware140Status = PUBLISHED');
+  expect(section(4)).toContain('FirmwareCatalog.Firmware150BetaStatus = DRAFT');
+  // What IoT holds, before and after the update, and after destroy.
+  expect(section(5)).toMatch(/1\.4\.0\s+PUBLISHED\s+Bootloader fix\s+channel=stable, hw:rev=B\s+.*team=edge/);
+  expect(section(5)).toMatch(/1\.5\.0-beta\.1\s+DRAFT\s+-\s/);
+  expect(section(6)).toMatch(/1\.5\.0-beta\.1\s+PUBLISHED\s+New radio driver/);
+  expect(section(7)).toMatch(/1\.4\.0\s+PUBLISHED/);
+  expect(section(7)).not.toContain('1.5.0-beta.1  ');
+
+  // Every process it started is gone: MiniStack's whole process group and moto.
+  const pids = /MiniStack \S+ \(PID (\d+)\), moto \S+ \(PID (\d+)\)/.exec(run.stdout);
+  expect(pids).not.toBeNull();
+  const [ministack, moto] = [Number(pids![1]), Number(pids![2])];
+  expect(alive(ministack)).toBe(false);
+  expect(alive(moto)).toBe(false);
+  expect(() => process.kill(-ministack, 0)).toThrow(); // no function process left in its group
+}, 300_000);
+
+test('a port that cannot be bound: one clear line, a non-zero exit, nothing started', async () => {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    const run = await runDemo(['--port', String(port)]);
+    expect(run.code).toBe(1);
+    expect(errorLines(run)).toEqual([
+      `demo: cannot bind 127.0.0.1:${port} for MiniStack (EADDRINUSE); choose another port or omit it to use a free one`,
+    ]);
+    // It failed before starting anything: no PID was printed.
+    expect(run.stdout).not.toContain('PID');
+  } finally {
+    server.close();
+  }
+}, 60_000);
+
+test('an unknown option: one line naming it and the options there are', async () => {
+  const run = await runDemo(['--keep']);
+  expect(run.code).toBe(1);
+  expect(errorLines(run)).toEqual(["demo: unknown option '--keep' (options: --keep-running, --port N)"]);
+}, 60_000);
+
+test('no Python: the venv set-up says so in one line and fails', () => {
+  const venv = fs.mkdtempSync(path.join(os.tmpdir(), 'no-python-'));
+  fs.rmSync(venv, { recursive: true });
+  const result = spawnSync('bash', ['test/setup-venv.sh', 'test/local-cloud/requirements.txt', venv], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PYTHON: '/nonexistent/python3' },
+    encoding: 'utf8',
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr.trim().split('\n')).toEqual([
+    "setup-venv: '/nonexistent/python3' not found; install Python 3 (or set PYTHON=/path/to/python3)",
+  ]);
+  expect(fs.existsSync(venv)).toBe(false);
+});
