@@ -16,11 +16,15 @@ interface Run {
   readonly stderr: string;
 }
 
+function startDemo(args: string[]) {
+  return spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node'),
+      ['--project', 'tsconfig.dev.json', '--transpile-only', 'examples/demo.ts', ...args],
+    { cwd: REPO_ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
 function runDemo(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node'),
-      ['--project', 'tsconfig.dev.json', '--transpile-only', 'examples/demo.ts', ...args],
-      { cwd: REPO_ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = startDemo(args);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => stdout += c.toString('utf8'));
@@ -37,6 +41,21 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The PIDs the demo printed for MiniStack and moto. */
+function pidsOf(stdout: string): [number, number] {
+  const pids = /MiniStack \S+ \(PID (\d+)\), moto \S+ \(PID (\d+)\)/.exec(stdout);
+  expect(pids).not.toBeNull();
+  return [Number(pids![1]), Number(pids![2])];
+}
+
+/** MiniStack, its whole process group (the function processes) and moto are gone. */
+function expectStopped(stdout: string): void {
+  const [ministack, moto] = pidsOf(stdout);
+  expect(alive(ministack)).toBe(false);
+  expect(alive(moto)).toBe(false);
+  expect(() => process.kill(-ministack, 0)).toThrow();
 }
 
 /** Lines of stderr that are not empty. */
@@ -76,12 +95,44 @@ test('the demo deploys, shows, updates and destroys the example, then stops ever
   expect(section(7)).not.toContain('1.5.0-beta.1  ');
 
   // Every process it started is gone: MiniStack's whole process group and moto.
-  const pids = /MiniStack \S+ \(PID (\d+)\), moto \S+ \(PID (\d+)\)/.exec(run.stdout);
-  expect(pids).not.toBeNull();
-  const [ministack, moto] = [Number(pids![1]), Number(pids![2])];
-  expect(alive(ministack)).toBe(false);
-  expect(alive(moto)).toBe(false);
-  expect(() => process.kill(-ministack, 0)).toThrow(); // no function process left in its group
+  expectStopped(run.stdout);
+}, 300_000);
+
+test('--keep-running keeps the cloud and the stack up, and the environment it prints works for the CDK CLI', async () => {
+  const child = startDemo(['--keep-running']);
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => stderr += c.toString('utf8'));
+  const exited = new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? 1)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString('utf8');
+        if (/^ {4}npx cdk destroy .*$/m.test(stdout)) {
+          resolve();
+        }
+      });
+      void exited.then((code) => reject(new Error(`the demo exited (${code}) before it kept running:\n${stdout}\n${stderr}`)));
+    });
+    expect(stdout).not.toContain('[7/8] cdk destroy');
+    expect(stdout).toContain('==> [7/8] Keeping the local cloud running (Ctrl-C stops it)');
+
+    // Run the printed destroy command with the printed environment, as a user would.
+    const exports = stdout.split('\n').filter((l) => l.startsWith('    export ')).map((l) => l.trim());
+    expect(exports.join('\n')).toMatch(/AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+/);
+    const destroyCommand = /^ {4}(npx cdk destroy .*)$/m.exec(stdout)![1];
+    const destroy = spawnSync('bash', ['-c', [...exports, destroyCommand].join('\n')], { cwd: REPO_ROOT, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    expect(destroy.status).toBe(0);
+    expect(destroy.stdout + destroy.stderr).toContain('FirmwareCatalog: destroyed');
+
+    // Ctrl-C stops everything.
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('Stopping the local cloud');
+    expectStopped(stdout);
+  } finally {
+    child.kill('SIGKILL');
+  }
 }, 300_000);
 
 test('a port that cannot be bound: one clear line, a non-zero exit, nothing started', async () => {
