@@ -18,7 +18,7 @@ interface Run {
 
 function startDemo(args: string[]) {
   return spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node'),
-      ['--project', 'tsconfig.dev.json', '--transpile-only', 'examples/demo.ts', ...args],
+    ['--project', 'tsconfig.dev.json', '--transpile-only', 'examples/demo.ts', ...args],
     { cwd: REPO_ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
