@@ -126,6 +126,15 @@ export class E2e {
     return found[0][0];
   }
 
+  /**
+   * What the handler's IoT requests since `mark` were about, reads included,
+   * sorted: `pkg/version`, or the package for package calls. A resource
+   * CloudFormation did not send a request for is not among them.
+   */
+  public async handlerSubjectsSince(mark: number): Promise<string[]> {
+    return [...new Set((await this.handlerRequestsSince(mark)).map(subjectOf))].sort();
+  }
+
   private appOptions(spec: StackSpec) {
     const dir = this.workDir!;
     const file = path.join(dir, `spec-${++this.specs}.json`);

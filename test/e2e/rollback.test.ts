@@ -88,6 +88,11 @@ describe('an update that fails and rolls back', () => {
     const bLogicalId = e2e.synthesizedLogicalId(STACK, B.id);
 
     // CloudFormation: B's create failed with the handler's message, and the stack rolled back.
+    // (Under MiniStack the reason reads "Error: <message>\n\nLogs: ...\n" and
+    // then the provider framework's own stack trace: its Node.js functions
+    // answer a failed invocation with {errorType, errorMessage} and no
+    // `trace`, from which the framework would rebuild the handler's one-line
+    // stack as Lambda's runtime does. Hence stringContaining.)
     expect(await stackStatusOf(cfn, STACK)).toBe('UPDATE_ROLLBACK_COMPLETE');
     const events = (await stackEventsOf(cfn, STACK)).slice(eventsBefore);
     const failures = events.filter((e) => e.ResourceStatus?.endsWith('_FAILED'));
@@ -106,6 +111,9 @@ describe('an update that fails and rolls back', () => {
       'UPDATE_ROLLBACK_COMPLETE',
     ]);
     // A: updated (published), then sent back by the rollback, which the handler let succeed.
+    // (CloudFormation would also delete B in the clean-up phase, a Delete the
+    // provider framework answers itself, as B's Create failed; MiniStack
+    // sends none: it never recorded B. The writes below hold either way.)
     expect(events.filter((e) => e.LogicalResourceId === aLogicalId).map((e) => e.ResourceStatus)).toEqual([
       'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE',
     ]);
