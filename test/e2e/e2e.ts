@@ -58,7 +58,7 @@ export class E2e {
     this.started = await startLocalCloud();
     const boot = await bootstrap(this.started);
     if (boot.code !== 0) {
-      throw new Error(`cdk bootstrap exited ${boot.code}:\n${tailOf(boot.output)}`);
+      throw new Error(`cdk bootstrap exited ${boot.code}:\n${failureSummary(boot.output)}`);
     }
   }
 
@@ -156,9 +156,19 @@ export function tailOf(output: string, lines = 60): string {
   return output.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** Asserts that the CLI exited 0, showing the end of its output if it did not. */
+/**
+ * What a failed CLI run says about why: CloudFormation's *_FAILED events (with
+ * their reasons), then the last lines. The rest of a failed deploy's output
+ * is mostly rollback progress and the provider framework's log.
+ */
+export function failureSummary(output: string): string {
+  const failed = output.split('\n').filter((line) => /_FAILED\b/.test(line)).slice(0, 10).map((line) => line.slice(0, 1500));
+  return [...failed, '...', tailOf(output, 15)].join('\n');
+}
+
+/** Asserts that the CLI exited 0, showing why if it did not. */
 export function expectSuccess(result: CdkResult): void {
-  expect({ code: result.code, output: result.code === 0 ? '' : tailOf(result.output) }).toEqual({ code: 0, output: '' });
+  expect({ code: result.code, output: result.code === 0 ? '' : failureSummary(result.output) }).toEqual({ code: 0, output: '' });
 }
 
 const WRITES = new Set([
