@@ -1,0 +1,54 @@
+/**
+ * The end-to-end tests' CDK app: one stack of `PackageVersion`s whose shape
+ * comes from the JSON file named by `--context spec=FILE` (see spec.ts).
+ *
+ * Per version it outputs the ARN, the status attribute and the logical id
+ * of its custom resource (the creation marker's owner is derived from it).
+ */
+import * as fs from 'fs';
+import { App, CfnOutput, CfnResource, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { outputKeys, SPEC_CONTEXT_KEY, StackSpec } from './spec';
+import { PackageVersion, PackageVersionStatus } from '../../src';
+
+const app = new App();
+const file: unknown = app.node.tryGetContext(SPEC_CONTEXT_KEY);
+if (typeof file !== 'string' || file === '') {
+  throw new Error(`test/e2e/app.ts needs --context ${SPEC_CONTEXT_KEY}=FILE, a JSON stack spec (test/e2e/spec.ts)`);
+}
+const spec = JSON.parse(fs.readFileSync(file, 'utf8')) as StackSpec;
+
+const stack = new Stack(app, spec.stackName);
+for (const [key, value] of Object.entries(spec.stackTags ?? {})) {
+  Tags.of(stack).add(key, value);
+}
+
+const made = new Map<string, PackageVersion>();
+for (const v of spec.versions) {
+  const version = new PackageVersion(stack, v.id, {
+    packageName: v.packageName,
+    versionName: v.versionName,
+    description: v.description,
+    attributes: v.attributes,
+    tags: v.tags,
+    status: v.status === undefined ? undefined : PackageVersionStatus.of(v.status),
+    removalPolicy: v.removalPolicy === undefined ? undefined : RemovalPolicy[v.removalPolicy],
+    adoptExisting: v.adoptExisting,
+    recipe: v.recipe,
+  });
+  for (const dep of v.dependsOn ?? []) {
+    const target = made.get(dep);
+    if (!target) {
+      throw new Error(`version '${v.id}' depends on '${dep}', which is not declared before it`);
+    }
+    version.node.addDependency(target);
+  }
+  made.set(v.id, version);
+
+  const keys = outputKeys(v.id);
+  const resource = version.node.findChild('Resource').node.defaultChild as CfnResource;
+  new CfnOutput(stack, keys.arn, { value: version.packageVersionArn });
+  new CfnOutput(stack, keys.status, { value: version.packageVersionStatus });
+  new CfnOutput(stack, keys.logicalId, { value: stack.getLogicalId(resource) });
+}
+
+app.synth();

@@ -1,0 +1,41 @@
+/**
+ * The shape of the end-to-end tests' stack, as a JSON file: each step of a
+ * test writes one and deploys it with `--context spec=FILE` (test/e2e/app.ts
+ * builds the stack from it), so a test changes the stack between deploys
+ * without an app of its own.
+ */
+
+/** The `removalPolicy` of a version, by the name of its `RemovalPolicy` member. */
+export type RemovalPolicyName = 'DESTROY' | 'RETAIN' | 'RETAIN_ON_UPDATE_OR_DELETE';
+
+/** One `PackageVersion` of the stack. */
+export interface VersionSpec {
+  /** The construct id, a child of the stack: keep it to update the version, change it to replace it. */
+  readonly id: string;
+  readonly packageName: string;
+  readonly versionName: string;
+  readonly description?: string;
+  readonly attributes?: Record<string, string>;
+  readonly tags?: Record<string, string>;
+  /** DRAFT, PUBLISHED or DEPRECATED. */
+  readonly status?: string;
+  readonly removalPolicy?: RemovalPolicyName;
+  readonly adoptExisting?: boolean;
+  readonly recipe?: string;
+  /** Ids of versions of this stack that CloudFormation must create or update first. */
+  readonly dependsOn?: string[];
+}
+
+/** The whole stack. */
+export interface StackSpec {
+  readonly stackName: string;
+  /** Added with `Tags.of(stack)`: every version gets them. */
+  readonly stackTags?: Record<string, string>;
+  readonly versions: VersionSpec[];
+}
+
+/** The context key naming the spec file. */
+export const SPEC_CONTEXT_KEY = 'spec';
+
+/** Stack outputs of a version: its ARN (`Ref`), its status attribute, and its custom resource's logical id. */
+export const outputKeys = (id: string) => ({ arn: `${id}Arn`, status: `${id}Status`, logicalId: `${id}LogicalId` });
