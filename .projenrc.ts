@@ -63,6 +63,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-sdk/client-cloudformation@${IOT_SDK_VERSION}`,
     // The handler resolves the current version of an artifact or SBOM object.
     `@aws-sdk/client-s3@${IOT_SDK_VERSION}`,
+    // The end-to-end tests read what the handler logged in the local cloud.
+    `@aws-sdk/client-cloudwatch-logs@${IOT_SDK_VERSION}`,
     `esbuild@${ESBUILD_VERSION}`,
     `aws-cdk@${AWS_CDK_CLI_VERSION}`,
     '@types/aws-lambda@^8.10.160',

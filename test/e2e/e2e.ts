@@ -8,7 +8,6 @@
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import {
@@ -18,6 +17,7 @@ import {
   paginateDescribeStackEvents,
   StackEvent,
 } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient, paginateFilterLogEvents } from '@aws-sdk/client-cloudwatch-logs';
 import { outputKeys, SPEC_CONTEXT_KEY, StackSpec } from './spec';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 import { CatalogVersion, versionsOf } from '../local-cloud/catalog';
@@ -330,22 +330,18 @@ export async function handlerLogGroupOf(cfn: CloudFormationClient, stackName: st
 /**
  * The handler's JSON log lines (lambda/log.ts: `{"notice": ..., ...}`), oldest
  * first, read with CloudWatch Logs' FilterLogEvents from the log group
- * MiniStack writes the function's output to.
- *
- * FilterLogEvents is called as plain JSON over HTTP, unsigned (MiniStack
- * routes it by its X-Amz-Target and checks no signature): the SDK client,
- * @aws-sdk/client-cloudwatch-logs 3.1169.0 (the version of the other
- * clients), is not a dev dependency yet. MiniStack's own log file does not
- * help: at LOG_LEVEL WARNING (local-cloud.ts) it has no function output.
+ * MiniStack writes the function's output to. (MiniStack's own log file has no
+ * function output at LOG_LEVEL WARNING, see local-cloud.ts.)
  */
 export async function handlerLogLines(cloud: LocalCloud, logGroupName: string): Promise<Record<string, unknown>[]> {
+  const env = cloud.env;
+  const logs = new CloudWatchLogsClient({
+    endpoint: env.AWS_ENDPOINT_URL,
+    region: env.AWS_REGION,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+  });
   const lines: Record<string, unknown>[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await logsCall(cloud.endpoint, 'FilterLogEvents', { logGroupName, nextToken }) as {
-      events?: { message?: string; timestamp?: number }[];
-      nextToken?: string;
-    };
+  for await (const page of paginateFilterLogEvents({ client: logs }, { logGroupName })) {
     for (const event of page.events ?? []) {
       const message = event.message ?? '';
       if (message.startsWith('{"notice":')) {
@@ -356,45 +352,6 @@ export async function handlerLogLines(cloud: LocalCloud, logGroupName: string): 
         }
       }
     }
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
   return lines;
-}
-
-/** One CloudWatch Logs JSON-protocol call to MiniStack. */
-function logsCall(endpoint: string, operation: string, body: unknown): Promise<unknown> {
-  const url = new URL(endpoint);
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: url.hostname,
-      port: url.port,
-      path: '/',
-      method: 'POST',
-      timeout: 10_000,
-      headers: {
-        'Content-Type': 'application/x-amz-json-1.1',
-        'X-Amz-Target': `Logs_20140328.${operation}`,
-        'Content-Length': Buffer.byteLength(data),
-      },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        if (res.statusCode !== 200) {
-          reject(new Error(`CloudWatch Logs ${operation} answered ${res.statusCode}: ${text.slice(0, 500)}`));
-          return;
-        }
-        try {
-          resolve(JSON.parse(text));
-        } catch (err) {
-          reject(err);
-        }
-      });
-    });
-    req.once('timeout', () => req.destroy(new Error(`CloudWatch Logs ${operation}: no answer within 10 s`)));
-    req.once('error', reject);
-    req.end(data);
-  });
 }
