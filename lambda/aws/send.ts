@@ -11,9 +11,10 @@
  *
  * Throttling is waited out until that deadline (waitOutThrottling): the
  * SDK's own budget for it (MAX_ATTEMPTS, and a retry quota per client that
- * each throttled retry draws on) runs out within about a minute when many
- * containers share one account's rate, long before the handler's time does,
- * and a throttled request is one IoT refused without acting on it.
+ * each throttled retry draws on, shared with server errors) runs out within
+ * about a minute when many containers share one account's rate, long before
+ * the handler's time does; a throttled request is one IoT refused without
+ * acting on it.
  */
 import { currentInvocation, MAX_ATTEMPT_MS, noteRetry, sleep, timeLeft } from '../deadline';
 import { DeadlineError, errorName, isThrottling } from '../errors';
@@ -65,44 +66,95 @@ export function isThrottlingError(error: unknown): boolean {
   return isThrottling(errorName(error)) || (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 429;
 }
 
+const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
 /**
- * When the SDK gives up on a throttled call (its attempts or its retry
- * quota spent), pauses and lets it start again, until the invocation's
- * deadline: the call's abort signal then ends it, and send() turns that
- * into a DeadlineError that says IoT was throttling. The pause doubles with
- * every round (with jitter, so that containers spread out), and every new
- * round goes through the SDK's adaptive rate limiter again. Any other error
- * is the SDK's to retry, up to MAX_ATTEMPTS.
+ * Whether the SDK retries an error that is not throttling (as @smithy's
+ * isTransientError): a server error (500, 502-504), a timeout, a lost
+ * connection, or an error the model marks retryable. Never an abort.
+ */
+export function isTransientError(error: unknown): boolean {
+  const e = error as { $metadata?: { httpStatusCode?: number }; code?: string; $retryable?: unknown } | undefined;
+  return errorName(error) !== 'AbortError' && (
+    TRANSIENT_STATUS.has(e?.$metadata?.httpStatusCode ?? 0) ||
+    TRANSIENT_NAMES.has(errorName(error)) ||
+    TRANSIENT_CODES.has(e?.code ?? '') ||
+    e?.$retryable !== undefined);
+}
+
+/** The failed attempts of one call, by kind, across rounds. */
+interface Failures {
+  throttled: number;
+  other: number;
+}
+
+/** Each call's failures, by the SDK's context object of the call (one per `client.send`). */
+const failuresOf = new WeakMap<object, Failures>();
+
+type Middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>;
+
+/**
+ * Keeps a throttled call going until the invocation's deadline.
  *
- * The middleware sits outside the SDK's retry loop, so a round is exactly
- * what the SDK would send for a call of its own.
+ * The SDK shares one budget between throttling and other errors: a call
+ * gets MAX_ATTEMPTS attempts, and each client a retry quota that every
+ * retry draws on (throttled ones too). When many containers share one
+ * account's rate, that budget is spent on throttling within about a minute,
+ * and the SDK then gives up on a throttled call, or on a server error it
+ * would otherwise have retried, with minutes of the handler's time left.
+ *
+ * So, around the SDK's retry loop: when the SDK gives up on throttling, or
+ * on a transient error while fewer than MAX_ATTEMPTS of the call's attempts
+ * failed with anything but throttling, pause and start another round of
+ * the SDK's retries (which goes through its adaptive rate limiter again).
+ * The pause doubles with every round, with jitter so that containers spread
+ * out. The deadline ends it: the next round meets the call's abort signal,
+ * and send() throws a DeadlineError that says IoT was throttling. Anything
+ * else is thrown as the SDK threw it.
  */
 export function waitOutThrottling<T extends { middlewareStack: unknown }>(client: T): T {
-  (client.middlewareStack as MiddlewareStack).addRelativeTo(
-    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-      for (let round = 1; ; round++) {
-        try {
-          return await next(args);
-        } catch (e) {
-          const left = timeLeft();
-          if (!isThrottlingError(e) || left <= 0) {
-            throw e;
-          }
-          const pauseMs = throttlingPause(round);
-          log('still throttled after the SDK\'s retries: pausing, then retrying within the deadline', {
-            operation: context.commandName?.replace(/Command$/, ''),
-            error: errorName(e),
-            attempts: (e as { $metadata?: { attempts?: number } }).$metadata?.attempts,
-            round,
-            pauseMs,
-          });
-          // At most until the deadline: the next round then meets the abort.
-          await sleep(Math.min(pauseMs, left));
+  const stack = client.middlewareStack as MiddlewareStack;
+  const around: Middleware = (next, context) => async (args) => {
+    const failures: Failures = { throttled: 0, other: 0 };
+    failuresOf.set(context, failures);
+    for (let round = 1; ; round++) {
+      try {
+        return await next(args);
+      } catch (e) {
+        const left = timeLeft();
+        const again = isThrottlingError(e) || (isTransientError(e) && failures.other < MAX_ATTEMPTS);
+        if (!again || left <= 0) {
+          throw e;
         }
+        const pauseMs = throttlingPause(round);
+        log('the SDK\'s retries ran out while IoT was throttling: pausing, then retrying within the deadline', {
+          operation: context.commandName?.replace(/Command$/, ''),
+          error: errorName(e),
+          attempts: (e as { $metadata?: { attempts?: number } }).$metadata?.attempts,
+          throttled: failures.throttled,
+          round,
+          pauseMs,
+        });
+        // At most until the deadline: the next round then meets the abort.
+        await sleep(Math.min(pauseMs, left));
       }
-    },
-    { name: 'cdkIotPackageCatalogWaitOutThrottling', relation: 'before', toMiddleware: 'retryMiddleware' },
-  );
+    }
+  };
+  const inside: Middleware = (next, context) => async (args) => {
+    try {
+      return await next(args);
+    } catch (e) {
+      const failures = failuresOf.get(context);
+      if (failures && errorName(e) !== 'AbortError') {
+        failures[isThrottlingError(e) ? 'throttled' : 'other']++;
+      }
+      throw e;
+    }
+  };
+  stack.addRelativeTo(around, { name: 'cdkIotPackageCatalogWaitOutThrottling', relation: 'before', toMiddleware: 'retryMiddleware' });
+  stack.addRelativeTo(inside, { name: 'cdkIotPackageCatalogCountFailures', relation: 'after', toMiddleware: 'retryMiddleware' });
   return client;
 }
 

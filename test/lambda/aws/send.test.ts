@@ -11,7 +11,8 @@ import { cloudFormation } from '../../../lambda/aws/cloudformation';
 import { iot } from '../../../lambda/aws/iot';
 import { s3 } from '../../../lambda/aws/s3';
 import {
-  CallOptions, CLIENT_CONFIG, isThrottlingError, MAX_ATTEMPTS, MAX_THROTTLING_PAUSE_MS, recordRetries, send, throttlingPause, waitOutThrottling,
+  CallOptions, CLIENT_CONFIG, isThrottlingError, isTransientError, MAX_ATTEMPTS, MAX_THROTTLING_PAUSE_MS, recordRetries, send, throttlingPause,
+  waitOutThrottling,
 } from '../../../lambda/aws/send';
 import { inCleanup, MAX_ATTEMPT_MS, noteRetry, withDeadline } from '../../../lambda/deadline';
 import { DeadlineError } from '../../../lambda/errors';
@@ -206,24 +207,26 @@ describe('a real SDK client against IoT that throttles', () => {
 
 /**
  * The storm (test/load): 25 containers sharing IoT's rate get about half
- * their attempts throttled, and the SDK gives a call MAX_ATTEMPTS attempts
+ * their attempts throttled. The SDK gives a call MAX_ATTEMPTS attempts
  * (about a minute of back-off) and each client a retry quota that every
- * throttled retry draws on. A call still throttled after those failed its
- * resource with minutes of the handler's time left. Now the handler waits
- * throttling out until its deadline; these tests use an SDK client with
- * standard retries, 2 attempts and no jitter, so that its budget runs out
- * within milliseconds.
+ * retry draws on, throttled or not; a call still throttled after those, or
+ * whose last attempt met a server error, failed its resource with minutes of
+ * the handler's time left. Now the handler waits throttling out until its
+ * deadline. These tests use an SDK client with standard retries and no
+ * jitter, so that the SDK's back-off is 0 and its budget runs out at once.
  */
 describe('throttling beyond the SDK\'s retries', () => {
   type Answer = { status: number; type?: string };
   const throttle: Answer = { status: 400, type: 'ThrottlingException' };
+  const serverError: Answer = { status: 500, type: 'InternalServerException' };
   const ok: Answer = { status: 200 };
+  const times = (n: number, answer: Answer) => Array<Answer>(n).fill(answer);
 
   /** An IoT client that waits out throttling, answering each attempt with the next of `answers` (the last one repeats). */
   function scriptedClient(answers: Answer[]): { client: IoTClient; attempts: () => number } {
     let attempts = 0;
     const client = waitOutThrottling(recordRetries(new IoTClient({
-      maxAttempts: 2,
+      maxAttempts: MAX_ATTEMPTS,
       retryMode: 'standard',
       region: 'eu-west-1',
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' },
@@ -253,7 +256,7 @@ describe('throttling beyond the SDK\'s retries', () => {
 
   const notices = (logged: jest.SpyInstance) => logged.mock.calls
     .map(([line]) => JSON.parse(line as string) as Record<string, unknown>)
-    .filter((l) => String(l.notice).startsWith('still throttled'));
+    .filter((l) => String(l.notice).startsWith('the SDK\'s retries ran out'));
 
   let logged: jest.SpyInstance;
   beforeEach(() => {
@@ -263,35 +266,51 @@ describe('throttling beyond the SDK\'s retries', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  test('a call the SDK gave up on goes on after a pause, and answers when IoT does', async () => {
-    const { client, attempts } = scriptedClient([throttle, throttle, throttle, throttle, throttle, ok]);
+  test('a throttled call the SDK gave up on goes on after a pause, and answers when IoT does', async () => {
+    const { client, attempts } = scriptedClient([...times(MAX_ATTEMPTS + 5, throttle), ok]);
 
     const started = Date.now();
     const out = await withDeadline(remaining(60_000), () => getPackage(client));
 
     expect(out.packageName).toBe('firmware');
-    // Three rounds of the SDK's 2 attempts; pauses of 0.5 s and 1 s between them.
-    expect(attempts()).toBe(6);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1_450);
+    expect(attempts()).toBe(MAX_ATTEMPTS + 6);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
     expect(notices(logged)).toEqual([
-      { notice: expect.any(String), operation: 'GetPackage', error: 'ThrottlingException', attempts: 2, round: 1, pauseMs: 500 },
-      { notice: expect.any(String), operation: 'GetPackage', error: 'ThrottlingException', attempts: 2, round: 2, pauseMs: 1_000 },
+      { notice: expect.any(String), operation: 'GetPackage', error: 'ThrottlingException', attempts: MAX_ATTEMPTS, throttled: MAX_ATTEMPTS, round: 1, pauseMs: 500 },
     ]);
   });
 
-  test('an HTTP 429 is throttling whatever its name', async () => {
-    const { client, attempts } = scriptedClient([{ status: 429, type: 'TooManyRequests' }, { status: 429, type: 'RequestLimitReached' }, ok]);
+  test('a server error that meets a budget spent on throttling starts another round', async () => {
+    const { client, attempts } = scriptedClient([...times(MAX_ATTEMPTS - 1, throttle), serverError, ok]);
 
     await expect(withDeadline(remaining(60_000), () => getPackage(client))).resolves.toEqual(expect.objectContaining({ packageName: 'firmware' }));
-    expect(attempts()).toBe(3);
+    expect(attempts()).toBe(MAX_ATTEMPTS + 1);
+    expect(notices(logged)).toEqual([expect.objectContaining({ error: 'InternalServerException', attempts: MAX_ATTEMPTS, throttled: MAX_ATTEMPTS - 1, round: 1 })]);
   });
 
-  test('other errors end the call after the SDK\'s attempts', async () => {
-    const { client, attempts } = scriptedClient([{ status: 500, type: 'InternalServerException' }]);
+  test('an HTTP 429 is throttling whatever its name', async () => {
+    const { client, attempts } = scriptedClient([...times(MAX_ATTEMPTS, { status: 429, type: 'RequestLimitReached' }), ok]);
+
+    await expect(withDeadline(remaining(60_000), () => getPackage(client))).resolves.toEqual(expect.objectContaining({ packageName: 'firmware' }));
+    expect(attempts()).toBe(MAX_ATTEMPTS + 1);
+  });
+
+  test('server errors alone end the call after MAX_ATTEMPTS attempts, as before', async () => {
+    const { client, attempts } = scriptedClient([serverError]);
 
     const err = await withDeadline(remaining(60_000), () => rejectionOf(getPackage(client)));
 
     expect(err.name).toBe('InternalServerException');
+    expect(attempts()).toBe(MAX_ATTEMPTS);
+    expect(notices(logged)).toEqual([]);
+  });
+
+  test('an error the SDK does not retry ends the call at once', async () => {
+    const { client, attempts } = scriptedClient([throttle, { status: 400, type: 'ValidationException' }]);
+
+    const err = await withDeadline(remaining(60_000), () => rejectionOf(getPackage(client)));
+
+    expect(err.name).toBe('ValidationException');
     expect(attempts()).toBe(2);
     expect(notices(logged)).toEqual([]);
   });
@@ -305,7 +324,7 @@ describe('throttling beyond the SDK\'s retries', () => {
 
     expect(err).toBeInstanceOf(DeadlineError);
     expect(err.message).toMatch(/^GetPackage did not finish before the handler's time ran out: IoT was throttling requests \(ThrottlingException, \d+ times\)\./);
-    expect(attempts()).toBeGreaterThan(2);
+    expect(attempts()).toBeGreaterThan(MAX_ATTEMPTS);
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
@@ -326,5 +345,17 @@ describe('throttling beyond the SDK\'s retries', () => {
     ['ServiceQuotaExceededException', false, { name: 'ServiceQuotaExceededException', $metadata: { httpStatusCode: 402 } }],
   ])('%s is throttling: %s', (_label, expected, error) => {
     expect(isThrottlingError(error)).toBe(expected);
+  });
+
+  test.each<[string, boolean, unknown]>([
+    ['InternalServerException (500)', true, { name: 'InternalServerException', $metadata: { httpStatusCode: 500 } }],
+    ['a 503', true, { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }],
+    ['a per-attempt timeout', true, { name: 'TimeoutError' }],
+    ['a lost connection', true, { name: 'Error', code: 'ECONNRESET' }],
+    ['a 501', false, { name: 'NotImplemented', $metadata: { httpStatusCode: 501 } }],
+    ['ValidationException', false, { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }],
+    ['the deadline\'s abort', false, { name: 'AbortError' }],
+  ])('%s is transient: %s', (_label, expected, error) => {
+    expect(isTransientError(error)).toBe(expected);
   });
 });
