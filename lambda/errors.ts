@@ -57,7 +57,8 @@ function errorMessage(error: unknown): string {
   return message && message.trim() ? message : '(no message)';
 }
 
-function isThrottling(name: string): boolean {
+/** Whether an error name says the service is throttling (IoT's ThrottlingException, CloudFormation's Throttling, S3's SlowDown, ...). */
+export function isThrottling(name: string): boolean {
   return /throttl|toomanyrequests|ratelimit|slowdown/i.test(name);
 }
 

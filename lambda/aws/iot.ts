@@ -22,10 +22,10 @@ import {
   UpdatePackageVersionCommand,
   UpdatePackageVersionCommandInput,
 } from '@aws-sdk/client-iot';
-import { CLIENT_CONFIG, recordRetries, send } from './send';
+import { CLIENT_CONFIG, recordRetries, send, waitOutThrottling } from './send';
 import { callFailed, errorName, summarizeKeys } from '../errors';
 
-export const iot = recordRetries(new IoTClient(CLIENT_CONFIG));
+export const iot = waitOutThrottling(recordRetries(new IoTClient(CLIENT_CONFIG)));
 
 function isNotFound(error: unknown): boolean {
   return errorName(error) === 'ResourceNotFoundException';

@@ -13,6 +13,11 @@
  * The stack is a real one in moto's CloudFormation: before each request the
  * simulator sets the status CloudFormation would have while sending it (or
  * the one a test asks for), and the handler reads it with DescribeStacks.
+ *
+ * Requests are handled by container 0 unless they name another: each
+ * container is a separate load of the framework and the handler, as a warm
+ * Lambda container is, with its own module state (SDK clients, their
+ * adaptive rate limiters and retry quotas). Load tests run one per slot.
  */
 import { randomUUID } from 'crypto';
 import * as http from 'http';
@@ -85,6 +90,11 @@ export interface SendOptions {
   readonly stackStatus?: string | null;
   /** Remaining time the Lambda context reports. @default the simulator's */
   readonly remainingTimeMs?: number;
+  /**
+   * The (warm) container that handles the request, 0 or more; a container
+   * not used before is loaded first (see `loadContainers`). @default 0
+   */
+  readonly container?: number;
 }
 
 const DEFAULT_STATUS: Record<string, string> = {
@@ -115,7 +125,7 @@ export class CloudFormationSimulator {
   private readonly remainingTimeMs = new Map<string, number>();
   private readonly responses = new Map<string, CfnResponse>();
   private port = 0;
-  private framework!: Framework;
+  private readonly containers: Framework[] = [];
   private readonly savedEnv: Record<string, string | undefined> = {};
   private readonly savedLog = console.log;
 
@@ -191,12 +201,23 @@ export class CloudFormationSimulator {
     };
     this.responses.delete(requestId);
     this.remainingTimeMs.set(requestId, remainingMs);
-    await this.framework.onEvent(event);
+    this.loadContainers((options.container ?? 0) + 1);
+    await this.containers[options.container ?? 0].onEvent(event);
     const response = this.responses.get(requestId);
     if (!response) {
       throw new Error(`The framework sent no response for request ${requestId}`);
     }
     return response;
+  }
+
+  /**
+   * Loads containers until there are `count`, as Lambda starts one per
+   * request in flight: a load test loads them before it starts the clock.
+   */
+  public loadContainers(count: number): void {
+    while (this.containers.length < count) {
+      this.containers.push(this.loadContainer());
+    }
   }
 
   /** Stops the receiver and restores the environment. */
@@ -233,14 +254,29 @@ export class CloudFormationSimulator {
     console.log = (...args: unknown[]) => {
       this.logs.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
     };
+    this.loadContainers(1);
+  }
 
+  /**
+   * One container: the framework and the handler, as fresh module instances.
+   *
+   * jest.isolateModules gives each load its own module registry, so the
+   * bundled handler (which bundles the SDK) is evaluated anew: its own IoT
+   * and CloudFormation clients, adaptive rate limiters, retry quotas and
+   * deadline storage, as in a separate Lambda container. It keeps what a
+   * `vm` context or a worker thread would lose: jest's module mocks (the
+   * framework's Lambda and SFN clients), the environment set above, the
+   * captured console and this process's response receiver. What the
+   * containers share is one event loop (CPU), not any module state.
+   */
+  private loadContainer(): Framework {
     let outbound: Record<string, unknown> = {};
+    let framework!: Framework;
     let handler!: (event: unknown, context: unknown) => Promise<unknown>;
-    // Fresh module instances for each simulator, loaded by path at run time.
     /* eslint-disable @typescript-eslint/no-require-imports */
     jest.isolateModules(() => {
       outbound = require(path.join(RUNTIME_DIR, 'outbound'));
-      this.framework = require(path.join(RUNTIME_DIR, 'framework'));
+      framework = require(path.join(RUNTIME_DIR, 'framework'));
       handler = require(HANDLER_ASSET).handler;
     });
     /* eslint-enable @typescript-eslint/no-require-imports */
@@ -275,6 +311,7 @@ export class CloudFormationSimulator {
       req.on('error', reject);
       req.end(body);
     });
+    return framework;
   }
 
   private setEnv(values: Record<string, string | undefined>): void {

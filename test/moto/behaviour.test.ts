@@ -7,9 +7,11 @@ import {
   CreatePackageCommand,
   CreatePackageVersionCommand,
   CreatePackageVersionCommandInput,
+  GetPackageCommand,
   GetPackageVersionCommand,
   IoTClient,
   IoTServiceException,
+  ListPackageVersionsCommand,
   UpdatePackageVersionCommand,
   UpdatePackageVersionCommandInput,
 } from '@aws-sdk/client-iot';
@@ -82,6 +84,9 @@ describe('the behaviour hook', () => {
       sbomBucketPolicyCheck: true,
       sbomChangeWhileValidating: 'conflict',
       artifactCheck: true,
+      throttleRequestsPerSecond: 0,
+      serverErrorRate: 0,
+      serverErrorSeed: 0,
     });
   });
 
@@ -103,6 +108,13 @@ describe('the behaviour hook', () => {
     ['a boolean time', { sbomValidationSeconds: true }],
     ['a string for a boolean', { artifactCheck: 'false' }],
     ['an unknown SBOM-change answer', { sbomChangeWhileValidating: 'queue' }],
+    ['a negative rate limit', { throttleRequestsPerSecond: -1 }],
+    ['a fractional rate limit', { throttleRequestsPerSecond: 2.5 }],
+    ['a boolean rate limit', { throttleRequestsPerSecond: true }],
+    ['an error rate over 1', { serverErrorRate: 1.5 }],
+    ['a negative error rate', { serverErrorRate: -0.1 }],
+    ['a string error rate', { serverErrorRate: '0.05' }],
+    ['a fractional seed', { serverErrorSeed: 1.5 }],
   ])('rejects %s (HTTP 400) and changes nothing', async (_name, behaviour) => {
     await expect(moto.setBehaviour({ draftToDeprecated: 'allow', ...behaviour } as never)).rejects.toThrow(/HTTP 400/);
     expect(await moto.getBehaviour()).toEqual(DEFAULT_BEHAVIOUR);
@@ -253,5 +265,103 @@ describe('the request log', () => {
       ['UpdatePackageVersion', 200, undefined],
     ]);
     expect(JSON.stringify(await moto.requests())).not.toMatch(/secret-/);
+  });
+});
+
+describe('load: throttleRequestsPerSecond and serverErrorRate', () => {
+  const createMany = (names: string[]) => Promise.allSettled(names.map((v) => createVersion({}, v)));
+  const listed = async () => {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await iot.send(new ListPackageVersionsCommand({ packageName: PKG, nextToken }));
+      names.push(...(page.packageVersionSummaries ?? []).map((v) => v.versionName!));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return names.sort();
+  };
+  const versionNames = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}.${i}`);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test('the throttle accepts at most N requests a second; the rest get ThrottlingException (429) and change nothing', async () => {
+    await moto.setBehaviour({ throttleRequestsPerSecond: 10 });
+    // 30 requests at once, without retries: they all arrive within the first second.
+    const results = await createMany(versionNames(30, '1'));
+
+    const accepted = results.filter((r) => r.status === 'fulfilled').length;
+    expect(accepted).toBeGreaterThanOrEqual(1);
+    expect(accepted).toBeLessThanOrEqual(11);
+    for (const r of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) {
+      expect(r.reason).toBeInstanceOf(IoTServiceException);
+      expect([r.reason.name, r.reason.$metadata.httpStatusCode, r.reason.message]).toEqual(['ThrottlingException', 429, 'Rate exceeded']);
+    }
+    // Throttled before touching any state: exactly the accepted ones exist.
+    await moto.setBehaviour({ throttleRequestsPerSecond: 0 });
+    expect((await listed()).length).toBe(accepted);
+
+    // ...and recorded like any other answer.
+    const creates = (await moto.requests()).filter((r) => r.operation === 'CreatePackageVersion');
+    expect(creates).toHaveLength(30);
+    expect(creates.filter((r) => r.status === 200)).toHaveLength(accepted);
+    expect(creates.filter((r) => r.status === 429 && r.errorType === 'ThrottlingException')).toHaveLength(30 - accepted);
+  });
+
+  test('once a second has passed, the throttle accepts requests again', async () => {
+    await moto.setBehaviour({ throttleRequestsPerSecond: 5 });
+    const first = await createMany(versionNames(10, '1'));
+    expect(first.filter((r) => r.status === 'fulfilled').length).toBeLessThanOrEqual(6);
+    await sleep(1_100);
+    // The window has emptied: five more at once are accepted.
+    const second = await createMany(versionNames(5, '2'));
+    expect(second.map((r) => r.status)).toEqual(Array(5).fill('fulfilled'));
+  });
+
+  test('serverErrorRate fails about that share of requests with InternalServerException (500), the same ones for the same seed', async () => {
+    const run = async (seed: number) => {
+      await moto.reset();
+      await iot.send(new CreatePackageCommand({ packageName: PKG }));
+      await moto.setBehaviour({ serverErrorRate: 0.05, serverErrorSeed: seed });
+      const failed: number[] = [];
+      for (let i = 0; i < 300; i++) {
+        try {
+          await iot.send(new GetPackageCommand({ packageName: PKG }));
+        } catch (e) {
+          expect([(e as IoTServiceException).name, (e as IoTServiceException).$metadata.httpStatusCode]).toEqual(['InternalServerException', 500]);
+          failed.push(i);
+        }
+      }
+      const logged = (await moto.requests()).filter((r) => r.operation === 'GetPackage');
+      expect(logged.filter((r) => r.status === 500 && r.errorType === 'InternalServerException')).toHaveLength(failed.length);
+      return failed;
+    };
+
+    const failed = await run(7);
+    // 5% of 300 is 15; a fixed seed makes this exact, the bounds say "about".
+    expect(failed.length).toBeGreaterThanOrEqual(5);
+    expect(failed.length).toBeLessThanOrEqual(30);
+    expect(await run(7)).toEqual(failed);
+    expect(await run(8)).not.toEqual(failed);
+  });
+
+  test('a request failed by serverErrorRate changes nothing', async () => {
+    await moto.setBehaviour({ serverErrorRate: 0.5, serverErrorSeed: 1 });
+    const results = await createMany(versionNames(40, '1'));
+    const accepted = results.filter((r) => r.status === 'fulfilled').length;
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThan(40);
+    await moto.setBehaviour({ serverErrorRate: 0 });
+    expect((await listed()).length).toBe(accepted);
+  });
+
+  test('reset turns both off', async () => {
+    await moto.setBehaviour({ throttleRequestsPerSecond: 1, serverErrorRate: 1, serverErrorSeed: 3 });
+    await expectError(iot.send(new GetPackageCommand({ packageName: PKG })), 'InternalServerException', 500);
+    await expectError(iot.send(new GetPackageCommand({ packageName: PKG })), 'ThrottlingException', 429);
+
+    await moto.reset();
+    expect(await moto.getBehaviour()).toEqual(DEFAULT_BEHAVIOUR);
+    await iot.send(new CreatePackageCommand({ packageName: PKG }));
+    const results = await createMany(versionNames(30, '1'));
+    expect(results.map((r) => r.status)).toEqual(Array(30).fill('fulfilled'));
   });
 });

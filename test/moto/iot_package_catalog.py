@@ -71,7 +71,22 @@ Test hooks, served by the same server process (moto's own /moto-api app):
   - ``sbomChangeWhileValidating``: ``"conflict"`` (default: associating or
     disassociating while a validation is IN_PROGRESS is a ConflictException)
     or ``"allow"`` (the change replaces the running validation);
-  - ``artifactCheck``: bool, default true.
+  - ``artifactCheck``: bool, default true;
+  - ``throttleRequestsPerSecond``: an integer 0..10000 (default 0: off). At
+    most that many catalog requests are accepted in any one-second window
+    (a sliding window over the accepted ones); any other is refused with
+    ThrottlingException (HTTP 429) before it touches any state. The limit
+    is one for all catalog operations, accounts and callers;
+  - ``serverErrorRate``: a number 0..1 (default 0): the share of accepted
+    catalog requests answered with InternalServerException (HTTP 500),
+    before they touch any state, as the draws of a random generator
+    seeded with ``serverErrorSeed`` (an integer, default 0) decide: the
+    generator is seeded again whenever either switch is set (and on
+    reset), so the same requests in the same order fail the same way.
+
+  Throttled and failed requests are recorded in the request log like any
+  other (status 429 / 500 and their errorType). Both apply to IoT catalog
+  requests only (not DescribeStacks, not S3), after any injected fault.
 * The request log also names the S3 locations that IoT requests point at
   (``artifactS3Location`` for CreatePackageVersion / UpdatePackageVersion with
   an artifact, ``sbomS3Location`` for AssociateSbomWithPackageVersion:
@@ -107,13 +122,14 @@ import copy
 import functools
 import json
 import os
+import random
 import re
 import sys
 import threading
 import time
 import traceback
 import unicodedata
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
@@ -175,6 +191,14 @@ class ValidationException(PackageCatalogError):
 
 class ThrottlingException(PackageCatalogError):
     error_name, status = "ThrottlingException", 400
+
+
+class RateExceededException(ThrottlingException):
+    """The ``throttleRequestsPerSecond`` switch's refusal: a ThrottlingException
+    with HTTP 429 (the IoT model gives its ThrottlingException 400, which
+    injected faults keep; what the front door answers when a rate is
+    exceeded is [U]; the SDK treats both as throttling, by name and by 429)."""
+    status = 429
 
 
 class ServiceQuotaExceededException(PackageCatalogError):
@@ -622,10 +646,21 @@ DEFAULT_BEHAVIOUR: dict[str, Any] = {
     "sbomChangeWhileValidating": "conflict",
     # [U] whether real IoT checks the artifact's object synchronously.
     "artifactCheck": True,
+    # Load tests: accepted catalog requests per second (0: no limit).
+    "throttleRequestsPerSecond": 0,
+    # Load tests: share of accepted catalog requests that fail with HTTP 500,
+    # drawn from a generator seeded with serverErrorSeed.
+    "serverErrorRate": 0,
+    "serverErrorSeed": 0,
 }
 SBOM_VALIDATION_SECONDS_MAX = 3600
+THROTTLE_MAX = 10000
+THROTTLE_WINDOW_SECONDS = 1.0
 
 _BEHAVIOUR: dict[str, Any] = dict(DEFAULT_BEHAVIOUR)
+# When the accepted requests of the last THROTTLE_WINDOW_SECONDS arrived (monotonic).
+_ACCEPTED: deque[float] = deque()
+_SERVER_ERRORS = random.Random(DEFAULT_BEHAVIOUR["serverErrorSeed"])
 
 
 def behaviour(name: str) -> Any:
@@ -643,7 +678,48 @@ def _check_behaviour_value(name: str, value: Any) -> bool:
     if name == "sbomValidationSeconds":
         return (isinstance(value, (int, float)) and not isinstance(value, bool)
                 and 0 <= value <= SBOM_VALIDATION_SECONDS_MAX)
+    if name == "throttleRequestsPerSecond":
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= THROTTLE_MAX
+    if name == "serverErrorRate":
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+    if name == "serverErrorSeed":
+        return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, bool)
+
+
+def _set_behaviour(values: dict[str, Any]) -> None:
+    """Sets switches (the caller holds _LOG_LOCK); restarts the throttle
+    window and the error generator when their switches are named."""
+    global _SERVER_ERRORS
+    _BEHAVIOUR.update(values)
+    if "throttleRequestsPerSecond" in values:
+        _ACCEPTED.clear()
+    if "serverErrorRate" in values or "serverErrorSeed" in values:
+        _SERVER_ERRORS = random.Random(_BEHAVIOUR["serverErrorSeed"])
+
+
+def _restore_default_behaviour() -> None:
+    """The caller holds _LOG_LOCK."""
+    _BEHAVIOUR.clear()
+    _set_behaviour(dict(DEFAULT_BEHAVIOUR))
+
+
+def _load_fault() -> PackageCatalogError | None:
+    """The throttle and the random server errors, for one catalog request:
+    the error to answer with instead of handling it, if any."""
+    with _LOG_LOCK:
+        limit = _BEHAVIOUR["throttleRequestsPerSecond"]
+        if limit > 0:
+            now = time.monotonic()
+            while _ACCEPTED and now - _ACCEPTED[0] >= THROTTLE_WINDOW_SECONDS:
+                _ACCEPTED.popleft()
+            if len(_ACCEPTED) >= limit:
+                return RateExceededException("Rate exceeded")
+            _ACCEPTED.append(now)
+        rate = _BEHAVIOUR["serverErrorRate"]
+        if rate > 0 and _SERVER_ERRORS.random() < rate:
+            return InternalServerException("Internal server error (injected: serverErrorRate)")
+    return None
 
 
 def behaviour_route(request: Any, full_url: str, headers: Any) -> Any:
@@ -654,8 +730,7 @@ def behaviour_route(request: Any, full_url: str, headers: Any) -> Any:
             return json_response(200, dict(_BEHAVIOUR))
     if request.method == "DELETE":
         with _LOG_LOCK:
-            _BEHAVIOUR.clear()
-            _BEHAVIOUR.update(DEFAULT_BEHAVIOUR)
+            _restore_default_behaviour()
             return json_response(200, dict(_BEHAVIOUR))
     if request.method != "POST":
         return json_response(405, {"error": "use GET, POST or DELETE"})
@@ -666,7 +741,10 @@ def behaviour_route(request: Any, full_url: str, headers: Any) -> Any:
     usage = (
         'expected a JSON object of {recipeWhileDeprecated?: "allow"|"reject", '
         'draftToDeprecated?: "reject"|"allow", sbomValidationSeconds?: 0..'
-        f'{SBOM_VALIDATION_SECONDS_MAX}, sbomBucketPolicyCheck?: boolean, artifactCheck?: boolean}}'
+        f'{SBOM_VALIDATION_SECONDS_MAX}, sbomBucketPolicyCheck?: boolean, '
+        'sbomChangeWhileValidating?: "conflict"|"allow", artifactCheck?: boolean, '
+        f'throttleRequestsPerSecond?: integer 0..{THROTTLE_MAX}, serverErrorRate?: 0..1, '
+        'serverErrorSeed?: integer}'
     )
     if not isinstance(body, dict):
         return json_response(400, {"error": usage})
@@ -674,7 +752,7 @@ def behaviour_route(request: Any, full_url: str, headers: Any) -> Any:
     if bad:
         return json_response(400, {"error": f"invalid or unknown: {', '.join(sorted(bad))}; {usage}"})
     with _LOG_LOCK:
-        _BEHAVIOUR.update(body)
+        _set_behaviour(body)
         return json_response(200, dict(_BEHAVIOUR))
 
 
@@ -684,8 +762,7 @@ def clear_test_hooks() -> None:
         _FAULTS.clear()
         holds = list(_HOLDS)
         _HOLDS.clear()
-        _BEHAVIOUR.clear()
-        _BEHAVIOUR.update(DEFAULT_BEHAVIOUR)
+        _restore_default_behaviour()
     for hold in holds:
         hold["event"].set()
 
@@ -866,8 +943,10 @@ def _logged_locations(operation: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _catalog_operation(operation: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Records the request, applies injected faults, serialises access to the
-    state and turns unexpected Python errors into InternalServerException."""
+    """Records the request, applies injected faults, the throttle and random
+    server errors (in that order, all before any state is touched),
+    serialises access to the state and turns unexpected Python errors into
+    InternalServerException."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
@@ -898,6 +977,9 @@ def _catalog_operation(operation: str) -> Callable[[Callable[..., Any]], Callabl
                 fault = take_fault(operation)
                 if fault is not None:
                     raise ERRORS[fault["errorType"]](fault["message"])
+                load_fault = _load_fault()
+                if load_fault is not None:
+                    raise load_fault
                 with _LOCK:
                     result = func(self, _catalog_for(self.iot_backend, self.partition))
                 entry["status"] = 200

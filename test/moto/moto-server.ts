@@ -157,6 +157,25 @@ export interface CatalogBehaviour {
   readonly sbomChangeWhileValidating: 'conflict' | 'allow';
   /** CreatePackageVersion / UpdatePackageVersion require the artifact's object to exist in moto's S3. */
   readonly artifactCheck: boolean;
+  /**
+   * Load tests: at most this many IoT catalog requests are accepted in any
+   * one-second window; the others get ThrottlingException (HTTP 429) before
+   * they touch any state. One limit for all catalog operations and callers.
+   * An integer 0..10000; 0 turns it off.
+   */
+  readonly throttleRequestsPerSecond: number;
+  /**
+   * Load tests: the share (0..1) of accepted IoT catalog requests answered
+   * with InternalServerException (HTTP 500) before they touch any state;
+   * 0 turns it off.
+   */
+  readonly serverErrorRate: number;
+  /**
+   * Seed (an integer) of the random generator that picks the failing
+   * requests. It is seeded again whenever serverErrorRate or serverErrorSeed
+   * is set: the same requests in the same order then fail the same way.
+   */
+  readonly serverErrorSeed: number;
 }
 
 /** The behaviour after start and after every reset. */
@@ -167,6 +186,9 @@ export const DEFAULT_BEHAVIOUR: CatalogBehaviour = {
   sbomBucketPolicyCheck: true,
   sbomChangeWhileValidating: 'conflict',
   artifactCheck: true,
+  throttleRequestsPerSecond: 0,
+  serverErrorRate: 0,
+  serverErrorSeed: 0,
 };
 
 export interface MotoServer {

@@ -9,7 +9,11 @@ import { Readable } from 'stream';
 import { GetPackageCommand, IoTClient } from '@aws-sdk/client-iot';
 import { cloudFormation } from '../../../lambda/aws/cloudformation';
 import { iot } from '../../../lambda/aws/iot';
-import { CallOptions, CLIENT_CONFIG, MAX_ATTEMPTS, recordRetries, send } from '../../../lambda/aws/send';
+import { s3 } from '../../../lambda/aws/s3';
+import {
+  CallOptions, CLIENT_CONFIG, isThrottlingError, isTransientError, MAX_ATTEMPTS, MAX_THROTTLING_PAUSE_MS, recordRetries, send, throttlingPause,
+  waitOutThrottling,
+} from '../../../lambda/aws/send';
 import { inCleanup, MAX_ATTEMPT_MS, noteRetry, withDeadline } from '../../../lambda/deadline';
 import { DeadlineError } from '../../../lambda/errors';
 
@@ -108,14 +112,21 @@ describe('the clients', () => {
   test.each<[string, { config: { maxAttempts: () => Promise<number>; retryStrategy: () => Promise<unknown> } }]>([
     ['IoT', iot as never],
     ['CloudFormation', cloudFormation as never],
-  ])('%s retries with adaptive back-off, up to MAX_ATTEMPTS, and records its retries', async (_label, client) => {
+    ['S3', s3 as never],
+  ])('%s retries with adaptive back-off, up to MAX_ATTEMPTS, records its retries and waits out throttling', async (_label, client) => {
     expect(MAX_ATTEMPTS).toBe(10);
     expect(CLIENT_CONFIG).toEqual({ maxAttempts: 10, retryMode: 'adaptive' });
     expect(await client.config.maxAttempts()).toBe(10);
     expect((await client.config.retryStrategy() as { mode?: string }).mode).toBe('adaptive');
-    expect((client as unknown as IoTClient).middlewareStack.identify()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^cdkIotPackageCatalogRecordRetries /)]),
-    );
+    const stack = (client as unknown as IoTClient).middlewareStack.identify();
+    expect(stack).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^cdkIotPackageCatalogRecordRetries /),
+      expect.stringMatching(/^cdkIotPackageCatalogWaitOutThrottling /),
+    ]));
+    // Throttling is waited out around the SDK's retry loop; retries are recorded inside it.
+    const at = (prefix: string) => stack.findIndex((m) => m.startsWith(prefix));
+    expect(at('cdkIotPackageCatalogWaitOutThrottling ')).toBeLessThan(at('retryMiddleware '));
+    expect(at('retryMiddleware ')).toBeLessThan(at('cdkIotPackageCatalogRecordRetries '));
   });
 });
 
@@ -191,5 +202,160 @@ describe('a real SDK client against IoT that throttles', () => {
     const err = await withDeadline(remaining(3_500), () => rejectionOf(getPackage(client)));
 
     expect(err.message).toBe(`GetPackage did not finish before the handler's time ran out: AWS did not answer in time. ${RETRY_LATER}`);
+  });
+});
+
+/**
+ * The storm (test/load): 25 containers sharing IoT's rate get about half
+ * their attempts throttled. The SDK gives a call MAX_ATTEMPTS attempts
+ * (about a minute of back-off) and each client a retry quota that every
+ * retry draws on, throttled or not; a call still throttled after those, or
+ * whose last attempt met a server error, failed its resource with minutes of
+ * the handler's time left. Now the handler waits throttling out until its
+ * deadline. These tests use an SDK client with standard retries and no
+ * jitter, so that the SDK's back-off is 0 and its budget runs out at once.
+ */
+describe('throttling beyond the SDK\'s retries', () => {
+  type Answer = { status: number; type?: string };
+  const throttle: Answer = { status: 400, type: 'ThrottlingException' };
+  const serverError: Answer = { status: 500, type: 'InternalServerException' };
+  const ok: Answer = { status: 200 };
+  const times = (n: number, answer: Answer) => Array<Answer>(n).fill(answer);
+
+  /** An IoT client that waits out throttling, answering each attempt with the next of `answers` (the last one repeats). */
+  function scriptedClient(answers: Answer[]): { client: IoTClient; attempts: () => number } {
+    let attempts = 0;
+    const client = waitOutThrottling(recordRetries(new IoTClient({
+      maxAttempts: MAX_ATTEMPTS,
+      retryMode: 'standard',
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' },
+      requestHandler: {
+        handle: async (_request: unknown, options?: { abortSignal?: AbortSignal }) => {
+          const answer = answers[Math.min(attempts++, answers.length - 1)];
+          if (options?.abortSignal?.aborted) {
+            throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+          }
+          const body = answer.type ? `{"message":"${answer.type} here"}` : '{"packageName":"firmware"}';
+          return {
+            response: {
+              statusCode: answer.status,
+              headers: { 'content-type': 'application/json', ...(answer.type ? { 'x-amzn-errortype': answer.type } : {}) },
+              body: Readable.from([Buffer.from(body)]),
+            },
+          };
+        },
+      } as never,
+    })));
+    return { client, attempts: () => attempts };
+  }
+
+  function getPackage(client: IoTClient): Promise<{ packageName?: string }> {
+    return send('GetPackage', (o) => client.send(new GetPackageCommand({ packageName: 'firmware' }), o));
+  }
+
+  const notices = (logged: jest.SpyInstance) => logged.mock.calls
+    .map(([line]) => JSON.parse(line as string) as Record<string, unknown>)
+    .filter((l) => String(l.notice).startsWith('the SDK\'s retries ran out'));
+
+  let logged: jest.SpyInstance;
+  beforeEach(() => {
+    // No jitter: the SDK's back-off is 0, a pause is half its ceiling.
+    jest.spyOn(Math, 'random').mockReturnValue(0);
+    logged = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  test('a throttled call the SDK gave up on goes on after a pause, and answers when IoT does', async () => {
+    const { client, attempts } = scriptedClient([...times(MAX_ATTEMPTS + 5, throttle), ok]);
+
+    const started = Date.now();
+    const out = await withDeadline(remaining(60_000), () => getPackage(client));
+
+    expect(out.packageName).toBe('firmware');
+    expect(attempts()).toBe(MAX_ATTEMPTS + 6);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    expect(notices(logged)).toEqual([
+      { notice: expect.any(String), operation: 'GetPackage', error: 'ThrottlingException', attempts: MAX_ATTEMPTS, throttled: MAX_ATTEMPTS, round: 1, pauseMs: 500 },
+    ]);
+  });
+
+  test('a server error that meets a budget spent on throttling starts another round', async () => {
+    const { client, attempts } = scriptedClient([...times(MAX_ATTEMPTS - 1, throttle), serverError, ok]);
+
+    await expect(withDeadline(remaining(60_000), () => getPackage(client))).resolves.toEqual(expect.objectContaining({ packageName: 'firmware' }));
+    expect(attempts()).toBe(MAX_ATTEMPTS + 1);
+    expect(notices(logged)).toEqual([expect.objectContaining({ error: 'InternalServerException', attempts: MAX_ATTEMPTS, throttled: MAX_ATTEMPTS - 1, round: 1 })]);
+  });
+
+  test('an HTTP 429 is throttling whatever its name', async () => {
+    const { client, attempts } = scriptedClient([...times(MAX_ATTEMPTS, { status: 429, type: 'RequestLimitReached' }), ok]);
+
+    await expect(withDeadline(remaining(60_000), () => getPackage(client))).resolves.toEqual(expect.objectContaining({ packageName: 'firmware' }));
+    expect(attempts()).toBe(MAX_ATTEMPTS + 1);
+  });
+
+  test('server errors alone end the call after MAX_ATTEMPTS attempts, as before', async () => {
+    const { client, attempts } = scriptedClient([serverError]);
+
+    const err = await withDeadline(remaining(60_000), () => rejectionOf(getPackage(client)));
+
+    expect(err.name).toBe('InternalServerException');
+    expect(attempts()).toBe(MAX_ATTEMPTS);
+    expect(notices(logged)).toEqual([]);
+  });
+
+  test('an error the SDK does not retry ends the call at once', async () => {
+    const { client, attempts } = scriptedClient([throttle, { status: 400, type: 'ValidationException' }]);
+
+    const err = await withDeadline(remaining(60_000), () => rejectionOf(getPackage(client)));
+
+    expect(err.name).toBe('ValidationException');
+    expect(attempts()).toBe(2);
+    expect(notices(logged)).toEqual([]);
+  });
+
+  test('throttling that does not end is cut off by the deadline, and the DeadlineError says IoT was throttling', async () => {
+    const { client, attempts } = scriptedClient([throttle]);
+
+    // 4.5 s remaining: forward work has 1.5 s, time for a pause of 0.5 s and one of 1 s.
+    const started = Date.now();
+    const err = await withDeadline(remaining(4_500), () => rejectionOf(getPackage(client)));
+
+    expect(err).toBeInstanceOf(DeadlineError);
+    expect(err.message).toMatch(/^GetPackage did not finish before the handler's time ran out: IoT was throttling requests \(ThrottlingException, \d+ times\)\./);
+    expect(attempts()).toBeGreaterThan(MAX_ATTEMPTS);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  test('pauses double from 0.5-1 s up to 10-20 s', () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.999999);
+    expect([1, 2, 3, 5, 6, 100].map(throttlingPause)).toEqual([999, 1_999, 3_999, 15_999, 19_999, 19_999]);
+    jest.spyOn(Math, 'random').mockReturnValue(0);
+    expect([1, 2, 6].map(throttlingPause)).toEqual([500, 1_000, MAX_THROTTLING_PAUSE_MS / 2]);
+  });
+
+  test.each<[string, boolean, unknown]>([
+    ['ThrottlingException', true, { name: 'ThrottlingException' }],
+    ['CloudFormation\'s Throttling', true, { name: 'Throttling' }],
+    ['S3\'s SlowDown', true, { name: 'SlowDown', $metadata: { httpStatusCode: 503 } }],
+    ['any HTTP 429', true, { name: 'Whatever', $metadata: { httpStatusCode: 429 } }],
+    ['InternalServerException', false, { name: 'InternalServerException', $metadata: { httpStatusCode: 500 } }],
+    ['IoT tagging\'s LimitExceededException (too many tags)', false, { name: 'LimitExceededException', $metadata: { httpStatusCode: 410 } }],
+    ['ServiceQuotaExceededException', false, { name: 'ServiceQuotaExceededException', $metadata: { httpStatusCode: 402 } }],
+  ])('%s is throttling: %s', (_label, expected, error) => {
+    expect(isThrottlingError(error)).toBe(expected);
+  });
+
+  test.each<[string, boolean, unknown]>([
+    ['InternalServerException (500)', true, { name: 'InternalServerException', $metadata: { httpStatusCode: 500 } }],
+    ['a 503', true, { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }],
+    ['a per-attempt timeout', true, { name: 'TimeoutError' }],
+    ['a lost connection', true, { name: 'Error', code: 'ECONNRESET' }],
+    ['a 501', false, { name: 'NotImplemented', $metadata: { httpStatusCode: 501 } }],
+    ['ValidationException', false, { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }],
+    ['the deadline\'s abort', false, { name: 'AbortError' }],
+  ])('%s is transient: %s', (_label, expected, error) => {
+    expect(isTransientError(error)).toBe(expected);
   });
 });
