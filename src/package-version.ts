@@ -31,7 +31,7 @@ import {
   S3ObjectProperty,
   TagEntry,
 } from './shared/contract';
-import { formatIssues, validatePackageVersion } from './shared/validation';
+import { formatIssues, validatePackageVersion, ValidationIssue } from './shared/validation';
 
 /**
  * A version of an AWS IoT software package.
@@ -165,6 +165,18 @@ function checkBucketRegion(scope: Construct, subject: string, field: 'artifact' 
       message: `bucket '${config.bucket!.node.path}' is in ${bucketRegion}, but IoT needs it in the version's region, ${region}`,
     }]));
   }
+}
+
+/**
+ * A map key '__proto__' (an own key, e.g. from JSON.parse) is valid for IoT
+ * and the handler keeps it, but CDK drops it from the template: its token
+ * resolver and TagManager build plain objects. Refuse it instead of
+ * deploying the version without it.
+ */
+function unrenderableKeys(props: PackageVersionProps): ValidationIssue[] {
+  return (['attributes', 'tags'] as const)
+    .filter((field) => props[field] !== undefined && Object.prototype.hasOwnProperty.call(props[field], '__proto__'))
+    .map((field) => ({ field, message: 'has a key "__proto__", which CDK leaves out of the template; rename the key' }));
 }
 
 /** CloudFormation has no snapshots of custom resources. */
@@ -321,7 +333,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
 
     // Validate before creating anything, so a bad prop leaves no half-built tree.
     const subject = `PackageVersion '${this.node.path}'`;
-    const issues = validatePackageVersion({
+    const issues = [...validatePackageVersion({
       packageName: props.packageName,
       versionName: props.versionName,
       description: props.description,
@@ -329,7 +341,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
       tags: props.tags,
       status: props.status?.value,
       recipe: props.recipe,
-    }, Token.isUnresolved);
+    }, Token.isUnresolved), ...unrenderableKeys(props)];
     if (issues.length > 0) {
       throw new Error(formatIssues(subject, issues));
     }

@@ -309,6 +309,13 @@ describe('validation at synth time', () => {
     expect(message).not.toContain('hidden');
   });
 
+  test.each(['attributes', 'tags'] as const)('%s with a "__proto__" key (from JSON.parse) are refused: CDK would leave the key out of the template', (field) => {
+    const stack = newStack();
+    const map = JSON.parse('{"__proto__": "x", "channel": "stable"}') as Record<string, string>;
+    expect(() => new PackageVersion(stack, 'V', { ...valid, [field]: map }))
+      .toThrow(`PackageVersion 'TestStack/V' has an invalid prop:\n  - ${field}: has a key "__proto__", which CDK leaves out of the template; rename the key`);
+  });
+
   test('validation runs before anything is added to the tree', () => {
     const stack = newStack();
     expect(() => new PackageVersion(stack, 'V', { ...valid, versionName: 'bad name' })).toThrow();
