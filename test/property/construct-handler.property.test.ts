@@ -17,7 +17,7 @@ import { FieldName, S3ObjectValue, singleFieldCase, VersionFields, versionCase }
 import { asDelivered, errorOf, fieldsIn, sorted, toResourceProperties } from './helpers';
 import { assertProperty, NUM_RUNS_SYNTH } from './settings';
 import { DesiredVersion, ObjectLocation, readDesiredVersion } from '../../lambda/properties';
-import { PackageVersion, PackageVersionArtifact, PackageVersionS3ObjectConfig, PackageVersionSbom, PackageVersionStatus } from '../../src';
+import { PackageVersion, PackageVersionArtifact, PackageVersionProps, PackageVersionS3ObjectConfig, PackageVersionSbom, PackageVersionStatus } from '../../src';
 import { validatePackageVersion } from '../../src/shared/validation';
 
 /** Entries of a map, sorted: maps without a prototype compare like any other. */
@@ -113,21 +113,26 @@ function sbomOf(o: S3ObjectValue): PackageVersionSbom {
   }();
 }
 
-/** Synthesizes a PackageVersion with these fields: the template's properties, or the error. */
-function synthesize(f: VersionFields): { properties?: Record<string, unknown>; error?: Error } {
+/** The construct props for these fields. */
+function propsOf(f: VersionFields): PackageVersionProps {
+  return {
+    packageName: f.packageName,
+    versionName: f.versionName,
+    description: f.description,
+    attributes: f.attributes,
+    tags: f.tags,
+    status: f.status === undefined ? undefined : PackageVersionStatus.of(f.status),
+    recipe: f.recipe,
+    artifact: f.artifact && artifactOf(f.artifact),
+    sbom: f.sbom && sbomOf(f.sbom),
+  };
+}
+
+/** Synthesizes a PackageVersion: the template's properties, or the error. */
+function synthesize(props: () => PackageVersionProps): { properties?: Record<string, unknown>; error?: Error } {
   try {
     const stack = newStack();
-    new PackageVersion(stack, 'Version', {
-      packageName: f.packageName,
-      versionName: f.versionName,
-      description: f.description,
-      attributes: f.attributes,
-      tags: f.tags,
-      status: f.status === undefined ? undefined : PackageVersionStatus.of(f.status),
-      recipe: f.recipe,
-      artifact: f.artifact && artifactOf(f.artifact),
-      sbom: f.sbom && sbomOf(f.sbom),
-    });
+    new PackageVersion(stack, 'Version', props());
     const resources = Template.fromStack(stack).findResources('Custom::IotPackageVersion');
     const [resource] = Object.values(resources) as { Properties: Record<string, unknown> }[];
     const { ServiceToken: _token, ServiceTimeout: _timeout, ...properties } = resource.Properties;
@@ -158,7 +163,7 @@ function withSortedTags(p: unknown): Record<string, unknown> {
 describe('PackageVersion, synthesized, and the handler agree', () => {
   test('what synthesizes deploys unchanged; what fails synthesis fails the handler on the same fields', () => {
     assertProperty(fc.property(fc.oneof({ weight: 3, arbitrary: singleFieldCase }, { weight: 1, arbitrary: versionCase }), (c) => {
-      const { properties, error } = synthesize(c.fields);
+      const { properties, error } = synthesize(() => propsOf(c.fields));
       const rendered = asDelivered(toResourceProperties(c.fields));
       const refused = unrenderable(c.fields);
       if (error === undefined) {
@@ -187,6 +192,51 @@ describe('PackageVersion, synthesized, and the handler agree', () => {
       // checked when it is made); the handler reports every field.
       if (!handlerError!.message.endsWith('...')) {
         expect(fieldsIn(handlerError!.message)).toEqual(expect.arrayContaining(constructFields.filter((f) => !refused.includes(f))));
+      }
+    }), NUM_RUNS_SYNTH);
+  });
+});
+
+// --------------------------------------------------------------------------- //
+// Plain JavaScript: props of the wrong type
+// --------------------------------------------------------------------------- //
+
+/** Values of the wrong type for a prop, as plain JavaScript (no type checks) can pass them. */
+const wrongType: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom<unknown>(undefined, null, 0, 7, 1.5, true, false, {}, [], ['firmware'], ['a', 'b'], { length: 3 }, [{}], '', 'a=b', 'PUBLISHED',
+    { value: 'PUBLISHED' }, { value: 7 }),
+  fc.dictionary(fc.constantFrom('channel', 'team', 'k'), fc.constantFrom<unknown>(1, true, null, {}, ['x'], 'ok', undefined), { minKeys: 1, maxKeys: 2 }),
+);
+
+/** The props plain JavaScript can get wrong, and where: a prop, or a member of an S3 object. */
+const WRONG_TYPE_TARGETS = [
+  'packageName', 'versionName', 'description', 'attributes', 'tags', 'status', 'recipe',
+  'artifact.bucket', 'artifact.key', 'artifact.version', 'sbom.bucket', 'sbom.key', 'sbom.version',
+] as const;
+
+function withWrongType(f: VersionFields, target: typeof WRONG_TYPE_TARGETS[number], value: unknown): PackageVersionProps {
+  const [prop, member] = target.split('.') as [keyof PackageVersionProps, keyof S3ObjectValue | undefined];
+  if (member === undefined) {
+    return { ...propsOf(f), [prop]: value };
+  }
+  // Through the S3 object's factory, which validates what it is given.
+  const o = { bucket: 'firmware-artifacts', key: 'fw.bin', version: 'v1', [member]: value } as unknown as Required<S3ObjectValue>;
+  return {
+    ...propsOf(f),
+    [prop]: prop === 'artifact' ? PackageVersionArtifact.fromS3Location(o.bucket, o.key, o.version) : PackageVersionSbom.fromS3Location(o.bucket, o.key, o.version),
+  };
+}
+
+describe('PackageVersion given props of the wrong type (plain JavaScript)', () => {
+  test('fails synthesis with a validation error naming the prop, or synthesizes what the handler accepts', () => {
+    const valid = singleFieldCase.filter((c) => c.invalidOurs.length === 0 && unrenderable(c.fields).length === 0);
+    assertProperty(fc.property(valid, fc.constantFrom(...WRONG_TYPE_TARGETS), wrongType, (c, target, value) => {
+      const { properties, error } = synthesize(() => withWrongType(c.fields, target, value));
+      if (error === undefined) {
+        expect(errorOf(() => readDesiredVersion(asDelivered(properties)))).toBeUndefined();
+      } else {
+        expect(error).not.toBeInstanceOf(TypeError);
+        expect(fieldsIn(error.message)).toEqual([target.split('.')[0]]);
       }
     }), NUM_RUNS_SYNTH);
   });
