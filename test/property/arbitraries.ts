@@ -83,6 +83,14 @@ export const ATTRIBUTE_KEY_OUTSIDERS = [
 ];
 
 /**
+ * Characters assigned in Unicode 15.0 to 17.0 (a symbol, letters, a digit),
+ * kept where the running Node knows them: older Unicode tables (Python
+ * 3.11's are 14.0) see unassigned code points (\p{Cn}) there.
+ */
+const RECENT_CHARS = ['\u{1F6DC}', '\u{11F04}', '\u{2EBF0}', '\u{1CC00}', '\u{16D43}', '\u{10D40}', '\u{16EA0}', '\u{1E6C0}']
+  .filter((c) => !/\p{C}/u.test(c));
+
+/**
  * Not \p{C}: printable ASCII, no-break and ideographic spaces, the line and
  * paragraph separators (Zl, Zp: not C), accents, combining marks, a
  * variation selector, multi-byte BMP and astral characters (emoji, math
@@ -90,7 +98,7 @@ export const ATTRIBUTE_KEY_OUTSIDERS = [
  */
 export const TEXT_CHARS = [
   ' ', 'a', 'Z', '0', '~', '"', '\\', '<', '\u00a0', '\u00a1', '\u00e9', '\u20ac', '\u4e2d', '\u2028', '\u2029',
-  '\u3000', '\u0301', '\ufe0f', '\u{1F600}', '\u{1D49C}', '\u{20000}', '\u{1F3FB}',
+  '\u3000', '\u0301', '\ufe0f', '\u{1F600}', '\u{1D49C}', '\u{20000}', '\u{1F3FB}', ...RECENT_CHARS,
 ];
 
 /**
@@ -112,6 +120,7 @@ export const CONTROL_CHARS = [
 export const TAG_KEY_CHARS = [
   'a', 'Z', 'k', '0', '9', '\u00e9', '\u00df', '\u0416', '\u4e2d', '\u0661', '\u00bd', '\u2165', '\u{1D49C}',
   ' ', '\u00a0', '\u3000', '\u2028', '\u2029', '_', '.', ':', '/', '=', '+', '-', '@',
+  ...RECENT_CHARS.filter((c) => /[\p{L}\p{N}]/u.test(c)),
 ];
 
 /** Outside the tag-key pattern: other ASCII punctuation, controls, format characters, symbols, combining marks. */
@@ -177,9 +186,24 @@ function label<T>(value: T, ours: boolean, api: boolean, rule: string): Labeled<
   return { value, ours, api, rule };
 }
 
-/** `valid` and an invalid variant with `c` inserted somewhere. */
+/**
+ * `valid` with `c` inserted: first, last (where a regex `$` that also
+ * matches before a final newline would miss it) or anywhere.
+ */
 function withInserted(valid: fc.Arbitrary<string>, pool: readonly string[]): fc.Arbitrary<[string, string]> {
-  return fc.tuple(valid, fc.constantFrom(...pool), fc.nat()).map(([s, c, at]) => [insertAt(s, c, at % ([...s].length + 1)), c]);
+  const where = fc.oneof(fc.constant<'first' | 'last'>('first'), fc.constant<'first' | 'last'>('last'), fc.nat());
+  return fc.tuple(valid, fc.constantFrom(...pool), where).map(([s, c, w]) => {
+    const n = [...s].length;
+    return [insertAt(s, c, w === 'first' ? 0 : w === 'last' ? n : w % (n + 1)), c];
+  });
+}
+
+/**
+ * A line terminator after valid text: a regex anchored with `$` that also
+ * matches before a final newline (Python's, by default) accepts it.
+ */
+function withFinalNewline(valid: fc.Arbitrary<string>): fc.Arbitrary<[string, string]> {
+  return fc.tuple(valid, fc.constantFrom('\n', '\r\n', '\r')).map(([s, eol]) => [s + eol, eol]);
 }
 
 const hex = (c: string) => [...c].map((x) => `U+${x.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(' ');
@@ -199,6 +223,11 @@ export function nameCase(max: number): fc.Arbitrary<Labeled<string>> {
       weight: 2,
       arbitrary: withInserted(around(1, max - 1).chain((n) => stringOf(NAME_CHARS, n, n)), NAME_OUTSIDERS)
         .map(([v, c]) => label(v, false, false, `name with ${hex(c)}`)),
+    },
+    {
+      weight: 1,
+      arbitrary: withFinalNewline(around(1, max - 2).chain((n) => stringOf(NAME_CHARS, n, n)))
+        .map(([v, c]) => label(v, false, false, `name ending with ${hex(c)}`)),
     },
   );
 }
@@ -242,6 +271,7 @@ export const attributeKeyCase: fc.Arbitrary<Labeled<string>> = fc.oneof(
     arbitrary: withInserted(stringOf(ATTRIBUTE_KEY_CHARS, 1, 30), ATTRIBUTE_KEY_OUTSIDERS)
       .map(([k, c]) => label(k, false, false, `attribute key with ${hex(c)}`)),
   },
+  { weight: 1, arbitrary: withFinalNewline(stringOf(ATTRIBUTE_KEY_CHARS, 1, 30)).map(([k, c]) => label(k, false, false, `attribute key ending with ${hex(c)}`)) },
 );
 
 /** Attribute values: non-empty, no \p{C}, no length limit of their own (at most 100 characters here). */
@@ -334,6 +364,7 @@ export const tagKeyCase: fc.Arbitrary<Labeled<string>> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constant(label(CREATION_MARKER_TAG, false, true, 'the creation marker tag key')) },
   { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString').map((k) => label(k, true, true, 'tag key named like a prototype member')) },
+  { weight: 1, arbitrary: withFinalNewline(stringOf(TAG_KEY_CHARS.filter((c) => c !== ':'), 1, 30)).map(([k, c]) => label(k, false, false, `tag key ending with ${hex(c)}`)) },
 );
 
 /** Tag values: 0-256, any characters (the model has no pattern). */
