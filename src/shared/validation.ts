@@ -265,6 +265,13 @@ function checkS3Object(field: Field, value: S3ObjectInput, isUnresolved: (value:
   if (notStrings.length > 0) {
     return notStrings.map((member) => ({ field, message: `${member} is ${describeType(value[member])}; it must be a string` }));
   }
+  // Absent only where plain JavaScript left them out: the template needs both.
+  if (bucket === undefined) {
+    issues.push({ field, message: 'has no bucket name' });
+  }
+  if (key === undefined) {
+    issues.push({ field, message: 'has no object key' });
+  }
   if (bucket !== undefined && !isUnresolved(bucket) && bucket.length === 0) {
     issues.push({ field, message: 'has an empty bucket name' });
   }

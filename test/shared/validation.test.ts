@@ -399,6 +399,8 @@ describe('props of the wrong type (plain JavaScript) are reported, never crash',
     ['tags', { team: null }, 'tags: value of "team" is null; tag values must be strings'],
     ['artifact', { bucket: 'b', key: 7 }, 'artifact: key is a number; it must be a string'],
     ['sbom', { bucket: null, key: 'k', version: ['v'] }, 'sbom: bucket is null; it must be a string'],
+    ['artifact', { key: 'k' }, 'artifact: has no bucket name'],
+    ['sbom', { bucket: 'b', version: 'v' }, 'sbom: has no object key'],
   ])('%s given %p', (field, value, expected) => {
     expect(messages({ [field]: value } as PackageVersionInput)[0]).toBe(expected);
   });
