@@ -164,11 +164,11 @@ export function insertAt(s: string, c: string, at: number): string {
   return [...cps.slice(0, i), c, ...cps.slice(i)].join('');
 }
 
-/** Integers in [min, max], with the boundaries themselves often. */
+/** Integers in [min, max], mostly the boundaries themselves. */
 export function around(min: number, max: number): fc.Arbitrary<number> {
   return fc.oneof(
-    fc.constantFrom(min, Math.min(min + 1, max), Math.max(max - 1, min), max),
-    fc.integer({ min, max }),
+    { weight: 3, arbitrary: fc.constantFrom(min, Math.min(min + 1, max), Math.max(max - 1, min), max) },
+    { weight: 1, arbitrary: fc.integer({ min, max }) },
   );
 }
 
@@ -276,8 +276,8 @@ export const attributeKeyCase: fc.Arbitrary<Labeled<string>> = fc.oneof(
 
 /** Attribute values: non-empty, no \p{C}, no length limit of their own (at most 100 characters here). */
 export const attributeValueCase: fc.Arbitrary<Labeled<string>> = fc.oneof(
-  { weight: 5, arbitrary: stringOf(TEXT_CHARS, 1, 100).map((v) => label(v, true, true, 'attribute value')) },
-  { weight: 1, arbitrary: fc.constant(label('', false, false, 'empty attribute value')) },
+  { weight: 4, arbitrary: stringOf(TEXT_CHARS, 1, 100).map((v) => label(v, true, true, 'attribute value')) },
+  { weight: 2, arbitrary: fc.constant(label('', false, false, 'empty attribute value')) },
   {
     weight: 2,
     arbitrary: withInserted(stringOf(TEXT_CHARS, 0, 60), CONTROL_CHARS).map(([v, c]) => label(v, false, false, `attribute value with ${hex(c)}`)),

@@ -13,7 +13,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
-import { FieldName, S3ObjectValue, singleFieldCase, VersionFields, versionCase } from './arbitraries';
+import { FieldName, S3ObjectValue, singleFieldCase, VersionCase, VersionFields, versionCase } from './arbitraries';
 import { asDelivered, errorOf, fieldsIn, sorted, toResourceProperties } from './helpers';
 import { assertProperty, NUM_RUNS_SYNTH } from './settings';
 import { DesiredVersion, ObjectLocation, readDesiredVersion } from '../../lambda/properties';
@@ -160,6 +160,14 @@ function withSortedTags(p: unknown): Record<string, unknown> {
   return q;
 }
 
+/** Counterexamples this property found before (CDK left '__proto__' keys out of the template): always replayed. */
+const FOUND_BEFORE: [VersionCase][] = (['attributes', 'tags'] as const).map((field) => [{
+  fields: { packageName: 'a', versionName: 'a', [field]: JSON.parse('{"__proto__": " "}') as Record<string, string> },
+  invalidOurs: [],
+  invalidApi: [],
+  rules: {},
+}]);
+
 describe('PackageVersion, synthesized, and the handler agree', () => {
   test('what synthesizes deploys unchanged; what fails synthesis fails the handler on the same fields', () => {
     assertProperty(fc.property(fc.oneof({ weight: 3, arbitrary: singleFieldCase }, { weight: 1, arbitrary: versionCase }), (c) => {
@@ -193,7 +201,7 @@ describe('PackageVersion, synthesized, and the handler agree', () => {
       if (!handlerError!.message.endsWith('...')) {
         expect(fieldsIn(handlerError!.message)).toEqual(expect.arrayContaining(constructFields.filter((f) => !refused.includes(f))));
       }
-    }), NUM_RUNS_SYNTH);
+    }), NUM_RUNS_SYNTH, { examples: FOUND_BEFORE });
   });
 });
 
@@ -203,9 +211,18 @@ describe('PackageVersion, synthesized, and the handler agree', () => {
 
 /** Values of the wrong type for a prop, as plain JavaScript (no type checks) can pass them. */
 const wrongType: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(undefined, null, 0, 7, 1.5, true, false, {}, [], ['firmware'], ['a', 'b'], { length: 3 }, [{}], '', 'a=b', 'PUBLISHED',
-    { value: 'PUBLISHED' }, { value: 7 }),
-  fc.dictionary(fc.constantFrom('channel', 'team', 'k'), fc.constantFrom<unknown>(1, true, null, {}, ['x'], 'ok', undefined), { minKeys: 1, maxKeys: 2 }),
+  // Left out, the commonest slip.
+  { weight: 2, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constant(null) },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom<unknown>(0, 7, 1.5, true, false, {}, [], ['firmware'], ['a', 'b'], { length: 3 }, [{}], '', 'a=b', 'PUBLISHED',
+      { value: 'PUBLISHED' }, { value: 7 }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.dictionary(fc.constantFrom('channel', 'team', 'k'), fc.constantFrom<unknown>(1, true, null, {}, ['x'], 'ok', undefined), { minKeys: 1, maxKeys: 2 }),
+  },
 );
 
 /** The props plain JavaScript can get wrong, and where: a prop, or a member of an S3 object. */

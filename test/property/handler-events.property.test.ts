@@ -53,6 +53,9 @@ const anyJson: fc.Arbitrary<unknown> = fc.oneof(
   fc.record({ Bucket: shallowJson, Key: shallowJson, Version: shallowJson }, { requiredKeys: [] }).map((S3Location) => ({ S3Location })),
   fc.array(fc.record({ Key: shallowJson, Value: shallowJson }, { requiredKeys: [] }), { maxLength: 3 }),
   fc.dictionary(fc.string({ maxLength: 6 }), shallowJson, { maxKeys: 3 }),
+  // Many bad entries: messages past the length CloudFormation accepts.
+  fc.dictionary(fc.string({ unit: 'binary', minLength: 1, maxLength: 100 }), shallowJson, { maxKeys: 40 }),
+  fc.array(fc.record({ Key: fc.string({ unit: 'binary', maxLength: 200 }), Value: fc.string({ maxLength: 300 }) }), { maxLength: 60 }),
 );
 
 function expectWellFormedFailure(error: Error): void {
