@@ -31,7 +31,7 @@ import {
   S3ObjectProperty,
   TagEntry,
 } from './shared/contract';
-import { formatIssues, validatePackageVersion } from './shared/validation';
+import { formatIssues, validatePackageVersion, ValidationIssue } from './shared/validation';
 
 /**
  * A version of an AWS IoT software package.
@@ -165,6 +165,34 @@ function checkBucketRegion(scope: Construct, subject: string, field: 'artifact' 
       message: `bucket '${config.bucket!.node.path}' is in ${bucketRegion}, but IoT needs it in the version's region, ${region}`,
     }]));
   }
+}
+
+/**
+ * What only the construct checks: props that plain JavaScript (which has no
+ * type checks) can leave out or give the wrong shape, and map keys that CDK
+ * cannot render. A '__proto__' key (an own key, e.g. from JSON.parse) is
+ * valid for IoT and the handler keeps it, but CDK's token resolver and
+ * TagManager build plain objects and leave it out of the template: refuse
+ * it instead of deploying the version without it.
+ */
+function constructIssues(props: PackageVersionProps): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const field of ['packageName', 'versionName'] as const) {
+    if (props[field] === undefined) {
+      issues.push({ field, message: `is missing; ${field} is required` });
+    }
+  }
+  const status: unknown = props.status;
+  if (status !== undefined && typeof (status as { value?: unknown } | null)?.value !== 'string') {
+    issues.push({ field: 'status', message: 'must be a PackageVersionStatus, e.g. PackageVersionStatus.PUBLISHED or PackageVersionStatus.of(name)' });
+  }
+  for (const field of ['attributes', 'tags'] as const) {
+    const map: unknown = props[field];
+    if (typeof map === 'object' && map !== null && Object.prototype.hasOwnProperty.call(map, '__proto__')) {
+      issues.push({ field, message: 'has a key "__proto__", which CDK leaves out of the template; rename the key' });
+    }
+  }
+  return issues;
 }
 
 /** CloudFormation has no snapshots of custom resources. */
@@ -321,15 +349,16 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
 
     // Validate before creating anything, so a bad prop leaves no half-built tree.
     const subject = `PackageVersion '${this.node.path}'`;
-    const issues = validatePackageVersion({
+    const issues = [...validatePackageVersion({
       packageName: props.packageName,
       versionName: props.versionName,
       description: props.description,
       attributes: props.attributes,
       tags: props.tags,
-      status: props.status?.value,
+      // Not a PackageVersionStatus: reported by constructIssues.
+      status: typeof props.status?.value === 'string' ? props.status.value : undefined,
       recipe: props.recipe,
-    }, Token.isUnresolved);
+    }, Token.isUnresolved), ...constructIssues(props)];
     if (issues.length > 0) {
       throw new Error(formatIssues(subject, issues));
     }

@@ -79,26 +79,27 @@ export function validatePackageVersion(input: PackageVersionInput, isUnresolved:
   const issues: ValidationIssue[] = [];
   const known = (value: unknown) => value !== undefined && !isUnresolved(value);
 
+  // The types are checked too: plain JavaScript can pass anything.
   if (known(input.packageName)) {
-    issues.push(...checkName('packageName', input.packageName!, PACKAGE_NAME_MAX));
+    issues.push(...ifString('packageName', input.packageName, (v) => checkName('packageName', v, PACKAGE_NAME_MAX)));
   }
   if (known(input.versionName)) {
-    issues.push(...checkName('versionName', input.versionName!, VERSION_NAME_MAX));
+    issues.push(...ifString('versionName', input.versionName, (v) => checkName('versionName', v, VERSION_NAME_MAX)));
   }
   if (known(input.description)) {
-    issues.push(...checkDescription(input.description!));
+    issues.push(...ifString('description', input.description, checkDescription));
   }
   if (known(input.attributes)) {
-    issues.push(...checkAttributes(input.attributes!, isUnresolved));
+    issues.push(...ifMap('attributes', input.attributes!, (v) => checkAttributes(v, isUnresolved)));
   }
   if (known(input.tags)) {
-    issues.push(...checkTags(input.tags!, isUnresolved));
+    issues.push(...ifMap('tags', input.tags!, (v) => checkTags(v, isUnresolved)));
   }
   if (known(input.status) && !(STATUSES as readonly string[]).includes(input.status!)) {
     issues.push({ field: 'status', message: `${quote(String(input.status))} is not a package version status; it must be one of ${STATUSES.join(', ')}` });
   }
   if (known(input.recipe)) {
-    issues.push(...checkRecipe(input.recipe!));
+    issues.push(...ifString('recipe', input.recipe, checkRecipe));
   }
   for (const field of ['artifact', 'sbom'] as const) {
     if (known(input[field])) {
@@ -116,6 +117,27 @@ export function validatePackageVersion(input: PackageVersionInput, isUnresolved:
 export function formatIssues(subject: string, issues: readonly ValidationIssue[]): string {
   const lines = issues.map((i) => `  - ${i.field}: ${i.message}`);
   return `${subject} has ${issues.length === 1 ? 'an invalid prop' : `${issues.length} invalid props`}:\n${lines.join('\n')}`;
+}
+
+/** What a value is, for messages: never the value itself. */
+function describeType(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'an array';
+  }
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function ifString(field: Field, value: unknown, check: (value: string) => ValidationIssue[]): ValidationIssue[] {
+  return typeof value === 'string' ? check(value) : [{ field, message: `is ${describeType(value)}; it must be a string` }];
+}
+
+function ifMap<T>(field: Field, value: T, check: (value: T) => ValidationIssue[]): ValidationIssue[] {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? check(value)
+    : [{ field, message: `is ${describeType(value)}; it must be a map of keys to strings` }];
 }
 
 function checkName(field: Field, value: string, max: number): ValidationIssue[] {
@@ -155,7 +177,7 @@ function checkAttributes(attributes: Record<string, string>, isUnresolved: (valu
   let complete = true;
   for (const [key, value] of Object.entries(attributes)) {
     const keyKnown = !isUnresolved(key);
-    const valueKnown = value !== undefined && value !== null && !isUnresolved(value);
+    const valueKnown = value !== undefined && !isUnresolved(value);
     complete = complete && keyKnown && valueKnown;
     if (keyKnown) {
       if (key.length === 0) {
@@ -169,7 +191,7 @@ function checkAttributes(attributes: Record<string, string>, isUnresolved: (valu
     if (valueKnown) {
       const name = keyKnown ? `value of ${quote(key)}` : 'a value';
       if (typeof value !== 'string') {
-        issues.push({ field: 'attributes', message: `${name} is a ${typeof value}; values must be strings` });
+        issues.push({ field: 'attributes', message: `${name} is ${describeType(value)}; values must be strings` });
         continue;
       }
       if (value.length === 0) {
@@ -217,7 +239,7 @@ function checkTags(tags: Record<string, string>, isUnresolved: (value: unknown) 
     }
     if (value !== undefined && !isUnresolved(value)) {
       if (typeof value !== 'string') {
-        issues.push({ field: 'tags', message: `value of ${quote(key)} is a ${typeof value}; tag values must be strings` });
+        issues.push({ field: 'tags', message: `value of ${quote(key)} is ${describeType(value)}; tag values must be strings` });
       } else if (value.length > TAG_VALUE_MAX) {
         issues.push({ field: 'tags', message: `value of ${quote(key)} has ${value.length} characters; tag values must have 0-${TAG_VALUE_MAX}` });
       }
@@ -238,6 +260,18 @@ function checkRecipe(value: string): ValidationIssue[] {
 function checkS3Object(field: Field, value: S3ObjectInput, isUnresolved: (value: unknown) => boolean): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const { bucket, key, version } = value;
+  const notStrings = (['bucket', 'key', 'version'] as const)
+    .filter((member) => value[member] !== undefined && !isUnresolved(value[member]) && typeof value[member] !== 'string');
+  if (notStrings.length > 0) {
+    return notStrings.map((member) => ({ field, message: `${member} is ${describeType(value[member])}; it must be a string` }));
+  }
+  // Absent only where plain JavaScript left them out: the template needs both.
+  if (bucket === undefined) {
+    issues.push({ field, message: 'has no bucket name' });
+  }
+  if (key === undefined) {
+    issues.push({ field, message: 'has no object key' });
+  }
   if (bucket !== undefined && !isUnresolved(bucket) && bucket.length === 0) {
     issues.push({ field, message: 'has an empty bucket name' });
   }

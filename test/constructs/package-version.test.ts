@@ -309,6 +309,24 @@ describe('validation at synth time', () => {
     expect(message).not.toContain('hidden');
   });
 
+  test.each(['attributes', 'tags'] as const)('%s with a "__proto__" key (from JSON.parse) are refused: CDK would leave the key out of the template', (field) => {
+    const stack = newStack();
+    const map = JSON.parse('{"__proto__": "x", "channel": "stable"}') as Record<string, string>;
+    expect(() => new PackageVersion(stack, 'V', { ...valid, [field]: map }))
+      .toThrow(`PackageVersion 'TestStack/V' has an invalid prop:\n  - ${field}: has a key "__proto__", which CDK leaves out of the template; rename the key`);
+  });
+
+  test.each<[string, Partial<Record<keyof PackageVersionProps, unknown>>, string]>([
+    ['a missing packageName', { packageName: undefined }, 'packageName: is missing; packageName is required'],
+    ['a status given as a string', { status: 'PUBLISHED' }, 'status: must be a PackageVersionStatus, e.g. PackageVersionStatus.PUBLISHED or PackageVersionStatus.of(name)'],
+    ['a description given as an object', { description: { text: 'x' } }, 'description: is an object; it must be a string'],
+    ['attributes given as null', { attributes: null }, 'attributes: is null; it must be a map of keys to strings'],
+  ])('plain JavaScript: %s fails synthesis with a validation error', (_name, override, expected) => {
+    const stack = newStack();
+    expect(() => new PackageVersion(stack, 'V', { ...valid, ...override } as PackageVersionProps))
+      .toThrow(`PackageVersion 'TestStack/V' has an invalid prop:\n  - ${expected}`);
+  });
+
   test('validation runs before anything is added to the tree', () => {
     const stack = newStack();
     expect(() => new PackageVersion(stack, 'V', { ...valid, versionName: 'bad name' })).toThrow();

@@ -297,6 +297,8 @@ describe('validation errors name the field', () => {
     ['description with a control character', { description: 'line\nbreak' }, 'description'],
     ['description too long', { description: 'd'.repeat(1025) }, 'description'],
     ['attribute key with a space', { attributes: { 'bad key': 'v' } }, 'attributes'],
+    ['attribute key ending with a newline', { attributes: { 'key\n': 'v' } }, 'attributes'],
+    ['description with a noncharacter', { description: 'a\uffff' }, 'description'],
     ['empty attribute value', { attributes: { k: '' } }, 'attributes'],
     ['attribute value with a control character', { attributes: { k: 'a\tb' } }, 'attributes'],
     ['attributes over 3072 bytes', { attributes: attributes3073 }, 'attributes'],
@@ -327,6 +329,8 @@ describe('validation errors name the field', () => {
       clientToken: 'x'.repeat(64),
     });
     await createVersion({ versionName: 'v'.repeat(64), description: 'Ünïcödé ✓', attributes: { 'a:b_c-D9': 'any value ✓' } });
+    // Characters newer than Python 3.11's Unicode 14 tables (U+1F6DC: 15.0, a Kawi letter: 15.0), which Node knows.
+    await createVersion({ versionName: 'recent', description: 'Wi-Fi \u{1F6DC}', attributes: { k: '\u{1F6DC}' }, tags: { '\u{11F04}': 'v' } });
   });
 
   test('UpdatePackageVersion validates too', async () => {

@@ -247,8 +247,9 @@ ERRORS: dict[str, type[PackageCatalogError]] = {
 # Constraints (IoT model, §1.2 / §2 of the doc)
 # --------------------------------------------------------------------------- #
 
-NAME_RE = re.compile(r"^[a-zA-Z0-9\-_.]+$")  # PackageName / VersionName
-ATTRIBUTE_KEY_RE = re.compile(r"^[a-zA-Z0-9:_-]+$")
+# \Z, not $: Python's $ also matches before a final newline ("key\n" would pass).
+NAME_RE = re.compile(r"^[a-zA-Z0-9\-_.]+\Z")  # PackageName / VersionName
+ATTRIBUTE_KEY_RE = re.compile(r"^[a-zA-Z0-9:_-]+\Z")
 PACKAGE_NAME_MAX = 128
 VERSION_NAME_MAX = 64
 DESCRIPTION_MAX = 1024
@@ -290,10 +291,27 @@ def _validation(field: str, constraint: str) -> ValidationException:
     )
 
 
+def _is_noncharacter(ch: str) -> bool:
+    cp = ord(ch)
+    return 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE
+
+
+def _unknown_here(ch: str) -> bool:
+    """Unassigned in this Python's Unicode tables, but maybe not in newer ones.
+
+    [U] Which Unicode version the service's regexes use is unknown. Python
+    3.11's tables are Unicode 14.0, older than Node's, which runs this
+    library's rules: a code point unassigned (Cn) here may be a letter or a
+    symbol there, and those rules accept it. So only noncharacters, which
+    are unassigned in every version, count as Cn; other Cn are accepted.
+    """
+    return unicodedata.category(ch) == "Cn" and not _is_noncharacter(ch)
+
+
 def _has_control_chars(value: str) -> bool:
     # The model's pattern ^[^\p{C}]+$ (Java): no char of the Unicode "Other"
-    # categories Cc, Cf, Cs, Co, Cn.
-    return any(unicodedata.category(ch).startswith("C") for ch in value)
+    # categories Cc, Cf, Cs, Co, Cn (see _unknown_here for Cn).
+    return any(unicodedata.category(ch).startswith("C") and not _unknown_here(ch) for ch in value)
 
 
 def _check_type(value: Any, kind: type, field: str, kind_name: str) -> None:
@@ -406,7 +424,7 @@ def _tag_key_problem(key: Any) -> str | None:
         return f"Member must have length less than or equal to {TAG_KEY_MAX}"
     # ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$
     for ch in key:
-        if ch not in TAG_KEY_EXTRA_CHARS and unicodedata.category(ch)[0] not in "LZN":
+        if ch not in TAG_KEY_EXTRA_CHARS and unicodedata.category(ch)[0] not in "LZN" and not _unknown_here(ch):
             return (
                 "Member must satisfy regular expression pattern: "
                 "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*"

@@ -383,6 +383,29 @@ describe('several fields', () => {
   });
 });
 
+describe('props of the wrong type (plain JavaScript) are reported, never crash', () => {
+  test.each<[string, unknown, string]>([
+    ['packageName', null, 'packageName: is null; it must be a string'],
+    ['packageName', ['firmware'], 'packageName: is an array; it must be a string'],
+    ['versionName', { length: 3 }, 'versionName: is an object; it must be a string'],
+    ['description', { text: 'secret' }, 'description: is an object; it must be a string'],
+    ['description', 7, 'description: is a number; it must be a string'],
+    ['recipe', 7, 'recipe: is a number; it must be a string'],
+    ['recipe', ['x'], 'recipe: is an array; it must be a string'],
+    ['attributes', 'channel=stable', 'attributes: is a string; it must be a map of keys to strings'],
+    ['attributes', null, 'attributes: is null; it must be a map of keys to strings'],
+    ['attributes', { channel: null }, 'attributes: value of "channel" is null; values must be strings'],
+    ['tags', ['team'], 'tags: is an array; it must be a map of keys to strings'],
+    ['tags', { team: null }, 'tags: value of "team" is null; tag values must be strings'],
+    ['artifact', { bucket: 'b', key: 7 }, 'artifact: key is a number; it must be a string'],
+    ['sbom', { bucket: null, key: 'k', version: ['v'] }, 'sbom: bucket is null; it must be a string'],
+    ['artifact', { key: 'k' }, 'artifact: has no bucket name'],
+    ['sbom', { bucket: 'b', version: 'v' }, 'sbom: has no object key'],
+  ])('%s given %p', (field, value, expected) => {
+    expect(messages({ [field]: value } as PackageVersionInput)[0]).toBe(expected);
+  });
+});
+
 describe('formatIssues', () => {
   test('one issue', () => {
     expect(formatIssues("PackageVersion 'Stack/Firmware'", [{ field: 'versionName', message: 'is bad' }]))
