@@ -8,6 +8,9 @@
  *                                        environment for your own `cdk deploy`
  *   npx projen demo -- --port 4566       MiniStack on a port of your choice
  *
+ * DEMO_APP=path/to/app.ts deploys that app instead of examples/app.ts (the
+ * tests use it for a deploy that fails).
+ *
  * The local cloud is MiniStack (CloudFormation, S3, IAM, Lambda, ...) and
  * moto with this project's Software Package Catalog extension (IoT): see
  * test/local-cloud/local-cloud.ts.
@@ -88,7 +91,7 @@ function waitForSignal(): Promise<void> {
 
 async function run(options: DemoOptions, started: number): Promise<void> {
   const app: CdkAppOptions = {
-    app: path.join('examples', 'app.ts'),
+    app: process.env.DEMO_APP ?? path.join('examples', 'app.ts'),
     output: path.join('examples', 'cdk.out'),
     echo: indent,
   };

@@ -16,15 +16,15 @@ interface Run {
   readonly stderr: string;
 }
 
-function startDemo(args: string[]) {
+function startDemo(args: string[], env: Record<string, string> = {}) {
   return spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'ts-node'),
     ['--project', 'tsconfig.dev.json', '--transpile-only', 'examples/demo.ts', ...args],
-    { cwd: REPO_ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    { cwd: REPO_ROOT, env: { ...process.env, ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-function runDemo(args: string[]): Promise<Run> {
+function runDemo(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = startDemo(args);
+    const child = startDemo(args, env);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => stdout += c.toString('utf8'));
@@ -151,6 +151,16 @@ test('a port that cannot be bound: one clear line, a non-zero exit, nothing star
     server.close();
   }
 }, 60_000);
+
+test('a failed deploy: CloudFormation\'s reason shown, then one line, a non-zero exit, every process stopped', async () => {
+  const run = await runDemo([], { DEMO_APP: 'test/e2e/fixtures/missing-package-app.ts' });
+  expect(run.code).toBe(1);
+  expect(errorLines(run)).toEqual(["demo: cdk deploy failed (exit 1); CloudFormation's events above say why"]);
+  // The reason is the handler's, as CloudFormation shows it in the deploy's progress.
+  expect(run.stdout).toMatch(/_FAILED .*Orphan.*Package no-such-package does not exist/);
+  expect(run.stdout).not.toContain('==> [4/8]');
+  expectStopped(run.stdout);
+}, 300_000);
 
 test('an unknown option: one line naming it and the options there are', async () => {
   const run = await runDemo(['--keep']);
