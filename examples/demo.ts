@@ -19,7 +19,7 @@ import * as path from 'path';
 import { PACKAGE_NAME } from './firmware-catalog-stack';
 import { ensurePackage, formatVersions, versionsOf } from '../test/local-cloud/catalog';
 import { bootstrap, CdkAppOptions, CdkResult, deploy, destroy } from '../test/local-cloud/cdk-cli';
-import { LocalCloud, LocalCloudError, startLocalCloud } from '../test/local-cloud/local-cloud';
+import { LOCAL_ACCOUNT, LOCAL_REGION, LocalCloud, LocalCloudError, startLocalCloud } from '../test/local-cloud/local-cloud';
 
 const STEPS = 8;
 
@@ -124,7 +124,7 @@ async function run(options: DemoOptions, started: number): Promise<void> {
       boot.output.trimEnd().split('\n').slice(-20).forEach(indent);
       throw new DemoError(`cdk bootstrap failed (exit ${boot.code})`);
     }
-    indent('environment aws://000000000000/us-east-1 bootstrapped');
+    indent(`environment aws://${LOCAL_ACCOUNT}/${LOCAL_REGION} bootstrapped`);
 
     heading('cdk deploy FirmwareCatalog: 1.4.0 PUBLISHED with its artifact and recipe, 1.5.0-beta.1 a DRAFT');
     const first = await deploy(cloud, app);
