@@ -1,11 +1,13 @@
 /**
- * Lambda entry point of the PackageVersion custom-resource handler, bundled
- * by `npx projen bundle:handler` into assets/package-version-handler.
+ * Lambda entry point of the catalog's custom-resource handler, bundled by
+ * `npx projen bundle:handler` into assets/package-version-handler. All
+ * resource types of a stack share it (one provider per stack).
  *
- * One exhaustive switch over the request type; each lifecycle step has its
- * own module in version/.
+ * Dispatch is on the resource type (one module per type: version/, ...),
+ * then one exhaustive switch over the request type; each lifecycle step has
+ * its own file in the type's module.
  *
- * - Physical id: the version ARN, so `Ref` works in IoT Jobs'
+ * - Physical id of a version: its ARN, so `Ref` works in IoT Jobs'
  *   `destinationPackageVersions`. It changes only when PackageName or
  *   VersionName change (a replacement); CloudFormation then deletes the old
  *   version in its clean-up phase.
@@ -19,10 +21,10 @@ import { RemainingTime, withDeadline } from './deadline';
 import { truncate } from './errors';
 import { boundedFailure } from './failure';
 import { describeEvent, log } from './log';
+import { ResourceHandlers } from './resource-handlers';
 import { HandlerResponse } from './response';
-import { onCreate } from './version/create';
-import { onDelete } from './version/delete';
-import { onUpdate } from './version/update';
+import { versionHandlers } from './version';
+import { RESOURCE_TYPE as VERSION_TYPE } from '../src/shared/contract';
 
 export type { HandlerResponse } from './response';
 
@@ -40,17 +42,30 @@ export async function handler(event: CloudFormationCustomResourceEvent, context?
   });
 }
 
+/** The module of each resource type, by its CloudFormation type name (permanent once released). */
+const RESOURCE_TYPES: Readonly<Record<string, ResourceHandlers>> = {
+  [VERSION_TYPE]: versionHandlers,
+};
+
 function dispatch(event: CloudFormationCustomResourceEvent): Promise<HandlerResponse> {
   const type: string = event.RequestType;
   switch (event.RequestType) {
     case 'Create':
-      return onCreate(event);
+      return handlersFor(event).onCreate(event);
     case 'Update':
-      return onUpdate(event);
+      return handlersFor(event).onUpdate(event);
     case 'Delete':
-      return onDelete(event);
+      return handlersFor(event).onDelete(event);
     default:
       // Never echo the event: it holds the pre-signed ResponseURL and sensitive properties.
       throw new Error(`Unsupported RequestType ${JSON.stringify(truncate(String(type), 40))}; expected Create, Update or Delete`);
   }
+}
+
+function handlersFor(event: CloudFormationCustomResourceEvent): ResourceHandlers {
+  const type: string = event.ResourceType;
+  if (!Object.prototype.hasOwnProperty.call(RESOURCE_TYPES, type)) {
+    throw new Error(`Unsupported ResourceType ${JSON.stringify(truncate(String(type), 60))}; this handler manages ${Object.keys(RESOURCE_TYPES).join(', ')}`);
+  }
+  return RESOURCE_TYPES[type];
 }

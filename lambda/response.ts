@@ -16,7 +16,8 @@ import {
 /** What the provider framework expects back. */
 export interface HandlerResponse {
   readonly PhysicalResourceId: string;
-  readonly Data?: PackageVersionResponseData;
+  /** The attributes `Fn::GetAtt` reads, under the keys of the resource type's contract. */
+  readonly Data?: Readonly<Record<string, string>>;
 }
 
 /** The state of a version as IoT reported it. */
@@ -33,7 +34,9 @@ export function stateOf(arn: string, reported: { status?: string; errorReason?: 
 }
 
 /** A success response with every attribute of the version. */
-export function respond(physicalResourceId: string, desired: DesiredVersion, state: VersionState): HandlerResponse {
+export function respond(
+  physicalResourceId: string, desired: DesiredVersion, state: VersionState,
+): HandlerResponse & { Data: PackageVersionResponseData } {
   return {
     PhysicalResourceId: physicalResourceId,
     Data: {

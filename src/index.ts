@@ -2,3 +2,4 @@ export * from './package-version';
 export * from './package-version-props';
 export * from './s3-object';
 export * from './status';
+export * from './software-package';

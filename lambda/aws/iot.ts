@@ -14,11 +14,14 @@ import {
   GetPackageVersionCommand,
   GetPackageVersionCommandOutput,
   IoTClient,
+  ListPackageVersionsCommand,
   ListSbomValidationResultsCommand,
   ListTagsForResourceCommand,
   SbomValidationResultSummary,
   TagResourceCommand,
   UntagResourceCommand,
+  UpdatePackageCommand,
+  UpdatePackageCommandInput,
   UpdatePackageVersionCommand,
   UpdatePackageVersionCommandInput,
 } from '@aws-sdk/client-iot';
@@ -53,6 +56,38 @@ export async function findPackage(packageName: string): Promise<GetPackageComman
     }
     throw callFailed('GetPackage', `PackageName '${packageName}'`, e);
   }
+}
+
+/**
+ * UpdatePackage (description, default version).
+ *
+ * @param changed what the call changes, for the error message (never values: a description is sensitive)
+ */
+export async function updatePackage(input: UpdatePackageCommandInput, changed: string[]): Promise<void> {
+  try {
+    await send('UpdatePackage', (o) => iot.send(new UpdatePackageCommand(input), o));
+  } catch (e) {
+    throw callFailed('UpdatePackage', `PackageName '${input.packageName}' (changing ${changed.join(', ')})`, e);
+  }
+}
+
+/** The names of a package's versions, following pagination; [] when the package does not exist. */
+export async function listPackageVersionNames(packageName: string): Promise<string[]> {
+  const names: string[] = [];
+  let nextToken: string | undefined;
+  try {
+    do {
+      const page = await send('ListPackageVersions', (o) => iot.send(new ListPackageVersionsCommand({ packageName, nextToken }), o));
+      names.push(...(page.packageVersionSummaries ?? []).map((v) => v.versionName ?? '').filter((n) => n !== ''));
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } catch (e) {
+    if (isNotFound(e)) {
+      return [];
+    }
+    throw callFailed('ListPackageVersions', `PackageName '${packageName}'`, e);
+  }
+  return names;
 }
 
 export interface CreateRequest {

@@ -79,7 +79,7 @@ export class PackageVersionProvider extends Construct {
   /** The role of the handler function, which calls IoT. */
   public readonly handlerRole: iam.Role;
 
-  private readonly packagePolicies = new Map<string, { policy: iam.Policy; packageName: string }>();
+  private readonly packagePolicies = new Map<string, { policy: iam.Policy; packageName: string; packageStatement?: iam.PolicyStatement }>();
 
   private readonly bucketPolicies = new Map<string, { policy: iam.Policy; bucketName: string; keys: Map<string, string> }>();
 
@@ -158,21 +158,55 @@ export class PackageVersionProvider extends Construct {
 
   /**
    * The IAM policy that lets the handler manage the versions of one package,
-   * created on first use. Versions of the package must depend on it.
+   * created on first use; with `packageActions` (such as `iot:UpdatePackage`)
+   * also allowed on the package itself. Resources that use these permissions
+   * must depend on the policy.
+   *
+   * @param packageName the package's name (a literal or a token)
+   * @param packageActions actions on the package ARN only, added to the policy's package statement
    */
-  public policyForPackage(packageName: string): iam.Policy {
-    const { key, id, resolvesNow } = packageIdentity(this, packageName);
-    const existing = this.packagePolicies.get(key);
-    if (existing) {
-      return existing.policy;
+  public policyForPackage(packageName: string, packageActions: string[] = []): iam.Policy {
+    const entry = this.packagePolicies.get(packageIdentity(this, packageName).key) ?? this.newPackagePolicy(packageName);
+    const missing = packageActions.filter((a) => !entry.packageStatement?.actions.includes(a));
+    if (missing.length > 0) {
+      if (entry.packageStatement) {
+        entry.packageStatement.addActions(...missing);
+      } else {
+        entry.packageStatement = new iam.PolicyStatement({ actions: missing, resources: [this.packageArn(packageName)] });
+        entry.policy.addStatements(entry.packageStatement);
+      }
     }
+    return entry.policy;
+  }
 
-    const packageArn = Stack.of(this).formatArn({
+  /**
+   * A policy of the handler role for one resource that needs permissions of
+   * its own (an account setting, a job), created on first use under `id`.
+   * The resource must depend on it, so that the permissions exist when it is
+   * created and still exist when it is deleted, in CloudFormation's clean-up
+   * phase too.
+   */
+  public policyFor(id: string, statements: iam.PolicyStatement[]): iam.Policy {
+    const existing = this.node.tryFindChild(id);
+    if (existing) {
+      (existing as iam.Policy).addStatements(...statements);
+      return existing as iam.Policy;
+    }
+    return new iam.Policy(this, id, { statements, roles: [this.handlerRole] });
+  }
+
+  private packageArn(packageName: string): string {
+    return Stack.of(this).formatArn({
       service: 'iot',
       resource: 'package',
       resourceName: packageName,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
+  }
+
+  private newPackagePolicy(packageName: string): { policy: iam.Policy; packageName: string; packageStatement?: iam.PolicyStatement } {
+    const { key, id, resolvesNow } = packageIdentity(this, packageName);
+    const packageArn = this.packageArn(packageName);
     const versionsArn = `${packageArn}/version/*`;
     const statements = [new iam.PolicyStatement({ actions: PACKAGE_ACTIONS, resources: [packageArn, versionsArn] })];
     const policy = new iam.Policy(this, id, { statements, roles: [this.handlerRole] });
@@ -188,9 +222,9 @@ export class PackageVersionProvider extends Construct {
     } else {
       policy.node.addValidation({ validate: () => (acknowledge(), []) });
     }
-
-    this.packagePolicies.set(key, { policy, packageName });
-    return policy;
+    const entry = { policy, packageName };
+    this.packagePolicies.set(key, entry);
+    return entry;
   }
 
   /**

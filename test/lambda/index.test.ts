@@ -89,6 +89,20 @@ describe('dispatch', () => {
     expect(cfnMock.calls()).toHaveLength(0);
     expect(logged()).not.toContain(RESPONSE_URL_SECRET);
   });
+  test.each<[string, unknown]>([
+    ['an unknown type', 'Custom::Bogus'],
+    ['the generic type', 'AWS::CloudFormation::CustomResource'],
+    ['undefined', undefined],
+  ])('a ResourceType the handler does not manage (%s) fails without any AWS call, naming the types it manages', async (_label, resourceType) => {
+    const event = { ...createEvent(baseProps({ Description: 'secret notes' })), ResourceType: resourceType } as unknown as CloudFormationCustomResourceEvent;
+
+    const err = await rejectionOf(handler(event));
+
+    expect(err.message).toBe(`Unsupported ResourceType ${JSON.stringify(String(resourceType))}; this handler manages Custom::IotPackageVersion`);
+    expect(iotMock.calls()).toHaveLength(0);
+    expect(cfnMock.calls()).toHaveLength(0);
+    expect(logged()).not.toContain(RESPONSE_URL_SECRET);
+  });
 });
 
 describe('failures', () => {
