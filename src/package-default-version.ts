@@ -171,7 +171,7 @@ function validateProps(props: PackageDefaultVersionProps): string[] {
   }
   const status = declaredStatus(version);
   if (status !== undefined && !Token.isUnresolved(status) && !DEFAULT_STATES.includes(status)) {
-    issues.push(`version: '${version.node.path}' is declared with status ${status}${status === 'DRAFT' ? ' (a PackageVersion without status is DRAFT)' : ''}, ` +
+    issues.push(`version: '${version.node.path}' is declared with status ${status}${status === 'DRAFT' ? ' (which is also what no status means)' : ''}, ` +
       'but only a PUBLISHED or DEPRECATED version can be its package\'s default; declare it with status: PackageVersionStatus.PUBLISHED');
   }
   return issues;
