@@ -60,6 +60,7 @@ const DEFAULT_STATES = ['PUBLISHED', 'DEPRECATED'];
  *   replaced, and not restored when the designation is removed.
  *
  * @example
+ * import { ISoftwarePackage, PackageDefaultVersion, PackageVersionStatus } from 'cdk-iot-package-catalog';
  * declare const stack: Stack;
  * declare const pkg: ISoftwarePackage;
  *
