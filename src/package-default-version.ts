@@ -58,6 +58,9 @@ const DEFAULT_STATES = ['PUBLISHED', 'DEPRECATED'];
  *   someone else is left alone.
  * - It does not remember a default the package had before: that is
  *   replaced, and not restored when the designation is removed.
+ * - The handler tags the package with `cdk-iot-package-catalog:default-version`,
+ *   naming the designation that set the default last, so that moving this
+ *   construct within its stack (a new logical id) keeps the default.
  *
  * @example
  * import { ISoftwarePackage, PackageDefaultVersion, PackageVersionStatus } from 'cdk-iot-package-catalog';

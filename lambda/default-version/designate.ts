@@ -4,9 +4,12 @@
  * GetPackageVersion first: a version that is missing or DRAFT is refused
  * with what to do (IoT would refuse it too, with a less helpful message).
  * Then GetPackage, and UpdatePackage only when the default is another
- * version (or none), so a retried request changes nothing twice.
+ * version (or none), so a retried request changes nothing twice. Last, the
+ * package's marker tag is set to this resource, if it names another (or
+ * none), recording the one it replaces: see DEFAULT_VERSION_MARKER_TAG.
  */
 import type { CloudFormationCustomResourceCreateEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
+import { readDefaultMarker, writeDefaultMarker } from './marker';
 import { readDesignation } from './properties';
 import { parsePackageVersionArn } from '../../src/shared/contract';
 import {
@@ -18,6 +21,7 @@ import {
 } from '../../src/shared/default-version-contract';
 import { findPackage, findPackageVersion, updatePackage } from '../aws/iot';
 import { log } from '../log';
+import { callerOf } from '../ownership';
 import { HandlerResponse } from '../response';
 import { refuseUnlessRollingBack } from '../stack-status';
 
@@ -72,11 +76,19 @@ export async function designate(
     await refusal(`${subject}: the package does not exist.`);
     return response(event.StackId, packageName, versionName, arn);
   }
+  const packageArn = pkg.packageArn ?? packageArnOf(event.StackId, packageName, arn);
+  const marker = await readDefaultMarker(packageArn);
   if (pkg.defaultVersionName === versionName) {
     log('already the default version: nothing to change', { version });
   } else {
     await updatePackage({ packageName, defaultVersionName: versionName }, ['defaultVersionName']);
     log('default version set', { version, previousDefault: pkg.defaultVersionName ?? null });
+  }
+  // After the default: a retry finds the marker written, or writes it.
+  const { owner } = callerOf(event);
+  if (marker?.owner !== owner) {
+    await writeDefaultMarker(packageArn, owner, marker?.owner);
+    log('recorded this resource as the one that set the default', { version, tookOverFromAnotherResource: marker !== undefined });
   }
   return response(event.StackId, packageName, versionName, arn);
 }

@@ -27,6 +27,17 @@
  * e. A default set outside the stack, on a version the stack deletes: no
  *    designation of the stack is involved, and the version's Delete refuses
  *    with instructions (lambda/version/delete.ts), except during a rollback.
+ * f. Move the designation's construct within its stack (a new logical id,
+ *    the same physical id): the new resource's Create finds the default set
+ *    and records itself in the package's marker tag (naming the old one as
+ *    previous); the old resource's Delete in the clean-up phase sees the
+ *    marker name another resource and leaves the default. If that
+ *    deployment rolls back, the new resource's Delete hands the marker back
+ *    to the old resource instead of unsetting the default.
+ *
+ * Who set the default is kept in a tag on the package
+ * (DEFAULT_VERSION_MARKER_TAG); without it (removed outside CloudFormation)
+ * a Delete decides by the version alone.
  */
 import { onCreate } from './create';
 import { onDelete } from './delete';

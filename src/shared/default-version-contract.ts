@@ -80,3 +80,18 @@ export function parseDefaultVersionId(id: string): DefaultVersionIdentity | unde
   const m = DEFAULT_VERSION_ID.exec(id);
   return m ? { packageArn: m[1], packageName: m[2], versionName: m[3] } : undefined;
 }
+
+/**
+ * Tag the handler puts on a package whose default it sets: which
+ * designation (CloudFormation resource) set the default last, as
+ * `<owner>` or `<owner>/<previousOwner>` (owners as in the version's
+ * creation marker: a hash of the stack name and logical id).
+ *
+ * It lets a Delete tell "the default is the version I set" from "another
+ * designation set the same version since": when a construct moves within
+ * its stack (a new logical id), the new designation sets the same default
+ * under the same physical id, and the old one's Delete, in the clean-up
+ * phase, must then leave it. The previous owner lets a rollback of such a
+ * move hand the default back instead of unsetting it.
+ */
+export const DEFAULT_VERSION_MARKER_TAG = 'cdk-iot-package-catalog:default-version';

@@ -34,9 +34,9 @@ const idOf = (versionName: string) => `arn:aws:iot:us-east-1:123456789012:packag
 const versionProps = (versionName: string, status = 'PUBLISHED'): Props => ({ PackageName: PACKAGE, VersionName: versionName, Status: status });
 const versionLogicalId = (versionName: string) => `Firmware${versionName.replace(/\./g, '')}`;
 
-function createDefault(props: Props, options: SendOptions = {}, requestId = randomUUID()): Promise<CfnResponse> {
+function createDefault(props: Props, options: SendOptions = {}, requestId = randomUUID(), logicalId = DESIGNATION): Promise<CfnResponse> {
   return env.cfn.send({
-    RequestType: 'Create', RequestId: requestId, LogicalResourceId: DESIGNATION, ResourceType: DEFAULT_VERSION_RESOURCE_TYPE, ResourceProperties: props,
+    RequestType: 'Create', RequestId: requestId, LogicalResourceId: logicalId, ResourceType: DEFAULT_VERSION_RESOURCE_TYPE, ResourceProperties: props,
   }, options);
 }
 
@@ -52,11 +52,11 @@ function updateDefault(physicalId: string, props: Props, oldProps: Props, option
   }, options);
 }
 
-function deleteDefault(physicalId: string, props: Props, options: SendOptions = {}): Promise<CfnResponse> {
+function deleteDefault(physicalId: string, props: Props, options: SendOptions = {}, logicalId = DESIGNATION): Promise<CfnResponse> {
   return env.cfn.send({
     RequestType: 'Delete',
     RequestId: randomUUID(),
-    LogicalResourceId: DESIGNATION,
+    LogicalResourceId: logicalId,
     ResourceType: DEFAULT_VERSION_RESOURCE_TYPE,
     PhysicalResourceId: physicalId,
     ResourceProperties: props,
@@ -77,6 +77,19 @@ function succeeded(res: CfnResponse): CfnResponse {
     throw new Error(`expected SUCCESS, got ${res.Status}: ${res.Reason}`);
   }
   return res;
+}
+
+const PACKAGE_ARN = `arn:aws:iot:us-east-1:123456789012:package/${PACKAGE}`;
+const MARKER_TAG = 'cdk-iot-package-catalog:default-version';
+
+/** The package's default-version marker: the owner part of whoever set the default last (see ownership). */
+async function markerOf(): Promise<string | undefined> {
+  return (await env.tagsOf(PACKAGE_ARN))[MARKER_TAG];
+}
+
+/** The marker owner of a designation with `logicalId` in the simulator's stack. */
+function ownerOf(logicalId: string): string {
+  return env.marker(logicalId, 'r').split('/')[0];
 }
 
 async function defaultOf(): Promise<string | undefined> {
@@ -266,6 +279,40 @@ describe('deploy orders, each in one deployment', () => {
     expect(await defaultOf()).toBeUndefined();
     succeeded(await deleteVersion(V2, cleanup));
     expect(await env.versionExists(V2)).toBe(false);
+  });
+
+  test('f. move the designation\'s construct within the stack: the new resource takes the default over, the old one\'s delete leaves it', async () => {
+    await createVersion(V2);
+    const before = succeeded(await createDefault(designation(V2)));
+    expect(await markerOf()).toBe(ownerOf(DESIGNATION));
+
+    // The deployment: the new logical id is created (same package and version: the same physical id).
+    const moved = succeeded(await createDefault(designation(V2), { stackStatus: 'UPDATE_IN_PROGRESS' }, randomUUID(), 'MovedDefault'));
+    expect(moved.PhysicalResourceId).toBe(before.PhysicalResourceId);
+    expect(await markerOf()).toBe(`${ownerOf('MovedDefault')}/${ownerOf(DESIGNATION)}`);
+
+    // Clean-up: the old logical id is deleted.
+    succeeded(await deleteDefault(before.PhysicalResourceId, designation(V2), { stackStatus: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' }));
+    expect(await defaultOf()).toBe(V2);
+
+    // Later the stack is deleted: the new resource unsets it and removes the marker.
+    succeeded(await deleteDefault(moved.PhysicalResourceId, designation(V2), { stackStatus: 'DELETE_IN_PROGRESS' }, 'MovedDefault'));
+    expect(await defaultOf()).toBeUndefined();
+    expect(await markerOf()).toBeUndefined();
+  });
+
+  test('f\'. roll back a failed move: the new resource\'s delete hands the default back to the old one', async () => {
+    await createVersion(V2);
+    const before = succeeded(await createDefault(designation(V2)));
+    const moved = succeeded(await createDefault(designation(V2), { stackStatus: 'UPDATE_IN_PROGRESS' }, randomUUID(), 'MovedDefault'));
+
+    succeeded(await deleteDefault(moved.PhysicalResourceId, designation(V2), { stackStatus: 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS' }, 'MovedDefault'));
+
+    expect(await defaultOf()).toBe(V2);
+    expect(await markerOf()).toBe(ownerOf(DESIGNATION));
+    // The old resource still owns it: removing it unsets the default.
+    succeeded(await deleteDefault(before.PhysicalResourceId, designation(V2), { stackStatus: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' }));
+    expect(await defaultOf()).toBeUndefined();
   });
 
   test('e. a default set outside the stack on a version the stack deletes: the version\'s delete refuses, with instructions', async () => {

@@ -4,10 +4,17 @@
  * version with what to do, validates the properties before any call, and
  * changes nothing twice on a retry.
  */
-import { GetPackageCommand, GetPackageVersionCommand, PackageVersionStatus, UpdatePackageCommand } from '@aws-sdk/client-iot';
-import { createDefault, designationId, props } from './events';
+import {
+  GetPackageCommand,
+  GetPackageVersionCommand,
+  ListTagsForResourceCommand,
+  PackageVersionStatus,
+  TagResourceCommand,
+  UpdatePackageCommand,
+} from '@aws-sdk/client-iot';
+import { createDefault, DEFAULT_LOGICAL_ID, designationId, packageArn, props } from './events';
 import { handler } from '../../../lambda';
-import { arnOf, RESPONSE_URL_SECRET, STACK_ID } from '../events';
+import { arnOf, RESPONSE_URL_SECRET, STACK_ID, STACK_NAME } from '../events';
 import {
   cfnMock,
   commandNames,
@@ -18,8 +25,10 @@ import {
   logged,
   notFound,
   notices,
+  ownerFor,
   PKG,
   rejectionOf,
+  stubTags,
   useMocks,
 } from '../mocks';
 
@@ -28,11 +37,24 @@ useMocks();
 const VER = '1.4.0';
 const ID = designationId(PKG, VER);
 
-/** IoT holds PKG/VER in `status` (null: none reported); the package's default is `current` (null: none). */
-function stubLive(status: PackageVersionStatus | null = 'PUBLISHED', current: string | null = '1.3.0') {
+const MARKER_TAG = 'cdk-iot-package-catalog:default-version';
+/** This resource, as the marker names it. */
+const ME = ownerFor(STACK_NAME, DEFAULT_LOGICAL_ID);
+const OTHER = ownerFor(STACK_NAME, 'OtherDefault');
+
+/**
+ * IoT holds PKG/VER in `status` (null: none reported); the package's default
+ * is `current` (null: none), and its tags are `tags`.
+ */
+function stubLive(status: PackageVersionStatus | null = 'PUBLISHED', current: string | null = '1.3.0', tags: Record<string, string> = {}) {
   iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves(liveVersion(VER, { status: status ?? undefined }));
-  iotMock.on(GetPackageCommand, { packageName: PKG }).resolves({ packageName: PKG, defaultVersionName: current ?? undefined });
+  iotMock.on(GetPackageCommand, { packageName: PKG })
+    .resolves({ packageName: PKG, packageArn: packageArn(PKG), defaultVersionName: current ?? undefined });
+  stubTags(packageArn(PKG), tags);
+  iotMock.on(TagResourceCommand).resolves({});
 }
+
+const WRITES = ['GetPackageVersion', 'GetPackage', 'ListTagsForResource', 'UpdatePackage', 'TagResource'];
 
 const DRAFT_REFUSAL =
   "Cannot make package version 'firmware/1.4.0' the default version of package 'firmware': it is DRAFT, and only a PUBLISHED or " +
@@ -50,8 +72,10 @@ describe('a version that can be the default', () => {
       PhysicalResourceId: ID,
       Data: { PackageName: PKG, DefaultVersionName: VER, DefaultVersionArn: arnOf(PKG, VER) },
     });
-    expect(commandNames()).toEqual(['GetPackageVersion', 'GetPackage', 'UpdatePackage']);
+    expect(commandNames()).toEqual(WRITES);
     expect(inputsOf(UpdatePackageCommand)).toEqual([{ packageName: PKG, defaultVersionName: VER }]);
+    expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: packageArn(PKG) }]);
+    expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: packageArn(PKG), tags: [{ Key: MARKER_TAG, Value: ME }] }]);
     expect(cfnMock.calls()).toHaveLength(0);
     expect(notices('default version set')).toEqual([expect.objectContaining({ version: 'firmware/1.4.0', previousDefault: '1.3.0' })]);
     expect(logged()).not.toContain(RESPONSE_URL_SECRET);
@@ -66,16 +90,41 @@ describe('a version that can be the default', () => {
     expect(notices('default version set')[0]).toMatchObject({ previousDefault: null });
   });
 
-  test('the version that is already the default is left as it is (a retried create changes nothing twice)', async () => {
-    stubLive('PUBLISHED', VER);
+  test('a retried create changes nothing twice: the default and the marker are found in place', async () => {
+    stubLive('PUBLISHED', '1.3.0');
+    iotMock.on(GetPackageCommand)
+      .resolvesOnce({ packageName: PKG, packageArn: packageArn(PKG), defaultVersionName: '1.3.0' })
+      .resolves({ packageName: PKG, packageArn: packageArn(PKG), defaultVersionName: VER });
+    iotMock.on(ListTagsForResourceCommand)
+      .resolvesOnce({ tags: [] })
+      .resolves({ tags: [{ Key: MARKER_TAG, Value: ME }] });
+    iotMock.on(UpdatePackageCommand).resolves({});
 
     const first = await handler(createDefault(props(PKG, VER)));
     const retry = await handler(createDefault(props(PKG, VER)));
 
     expect(retry).toEqual(first);
     expect(first.PhysicalResourceId).toBe(ID);
-    expect(commandNames()).toEqual(['GetPackageVersion', 'GetPackage', 'GetPackageVersion', 'GetPackage']);
-    expect(notices('already the default version')).toHaveLength(2);
+    expect(commandNames()).toEqual([...WRITES, 'GetPackageVersion', 'GetPackage', 'ListTagsForResource']);
+    expect(notices('already the default version')).toHaveLength(1);
+  });
+
+  test('the default already set, by another resource (a moved construct): this resource takes it over, recording the other', async () => {
+    stubLive('PUBLISHED', VER, { [MARKER_TAG]: OTHER, team: 'edge' });
+
+    await expect(handler(createDefault(props(PKG, VER)))).resolves.toMatchObject({ PhysicalResourceId: ID });
+
+    expect(commandNames()).toEqual(['GetPackageVersion', 'GetPackage', 'ListTagsForResource', 'TagResource']);
+    expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: packageArn(PKG), tags: [{ Key: MARKER_TAG, Value: `${ME}/${OTHER}` }] }]);
+    expect(notices('recorded this resource')[0]).toMatchObject({ tookOverFromAnotherResource: true });
+  });
+
+  test('a malformed marker counts as none', async () => {
+    stubLive('PUBLISHED', VER, { [MARKER_TAG]: 'not-a-marker' });
+
+    await handler(createDefault(props(PKG, VER)));
+
+    expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: packageArn(PKG), tags: [{ Key: MARKER_TAG, Value: ME }] }]);
   });
 
   test('the version\'s package, when named, must be the package', async () => {
@@ -83,12 +132,13 @@ describe('a version that can be the default', () => {
     iotMock.on(UpdatePackageCommand).resolves({});
 
     await expect(handler(createDefault(props(PKG, VER, { VersionPackageName: PKG })))).resolves.toMatchObject({ PhysicalResourceId: ID });
-    expect(commandNames()).toEqual(['GetPackageVersion', 'GetPackage', 'UpdatePackage']);
+    expect(commandNames()).toEqual(WRITES);
   });
 
   test('without a version ARN from IoT, the id is built in the stack\'s partition, region and account', async () => {
     iotMock.on(GetPackageVersionCommand).resolves({ packageName: PKG, versionName: VER, status: 'PUBLISHED' });
     iotMock.on(GetPackageCommand).resolves({ packageName: PKG, defaultVersionName: VER });
+    stubTags(packageArn(PKG), { [MARKER_TAG]: ME });
 
     const result = await handler(createDefault(props(PKG, VER)));
 

@@ -38,3 +38,8 @@ export function updateDefault(p: Props, old: Props, physicalResourceId?: string)
 export function deleteDefault(physicalResourceId: string, p: Props): CloudFormationCustomResourceDeleteEvent {
   return { ...deleteEvent(physicalResourceId, p, { logicalResourceId: DEFAULT_LOGICAL_ID }), ResourceType: DEFAULT_VERSION_RESOURCE_TYPE };
 }
+
+/** The package's ARN in the test account. */
+export function packageArn(packageName: string): string {
+  return `arn:${PARTITION}:iot:${REGION}:${ACCOUNT}:package/${packageName}`;
+}

@@ -4,10 +4,10 @@
  * changed); refusals fail the deployment, except during a rollback, where
  * the default is left as it is.
  */
-import { GetPackageCommand, GetPackageVersionCommand, PackageVersionStatus, UpdatePackageCommand } from '@aws-sdk/client-iot';
-import { designationId, props, updateDefault } from './events';
+import { GetPackageCommand, GetPackageVersionCommand, PackageVersionStatus, TagResourceCommand, UpdatePackageCommand } from '@aws-sdk/client-iot';
+import { DEFAULT_LOGICAL_ID, designationId, packageArn, props, updateDefault } from './events';
 import { handler } from '../../../lambda';
-import { arnOf } from '../events';
+import { arnOf, STACK_NAME } from '../events';
 import {
   cfnMock,
   commandNames,
@@ -17,9 +17,11 @@ import {
   liveVersion,
   notFound,
   notices,
+  ownerFor,
   PKG,
   rejectionOf,
   stubStackStatus,
+  stubTags,
   useMocks,
 } from '../mocks';
 
@@ -33,8 +35,13 @@ function stubVersion(packageName: string, versionName: string, status: PackageVe
     .resolves({ ...liveVersion(versionName, { status }), packageName, packageVersionArn: arnOf(packageName, versionName) });
 }
 
-function stubDefault(packageName: string, current: string) {
-  iotMock.on(GetPackageCommand, { packageName }).resolves({ packageName, defaultVersionName: current });
+const MARKER_TAG = 'cdk-iot-package-catalog:default-version';
+const ME = ownerFor(STACK_NAME, DEFAULT_LOGICAL_ID);
+
+/** The package's default is `current`, set by this resource (its marker names it). */
+function stubDefault(packageName: string, current: string | undefined) {
+  iotMock.on(GetPackageCommand, { packageName }).resolves({ packageName, packageArn: packageArn(packageName), defaultVersionName: current });
+  stubTags(packageArn(packageName), { [MARKER_TAG]: ME });
 }
 
 test('a new version becomes the default under a new id, so CloudFormation deletes the old designation', async () => {
@@ -54,13 +61,16 @@ test('a new version becomes the default under a new id, so CloudFormation delete
 
 test('another package: the default is set there, under that package\'s id', async () => {
   stubVersion('bootloader', V1, 'DEPRECATED');
-  iotMock.on(GetPackageCommand, { packageName: 'bootloader' }).resolves({ packageName: 'bootloader' });
+  iotMock.on(GetPackageCommand, { packageName: 'bootloader' }).resolves({ packageName: 'bootloader', packageArn: packageArn('bootloader') });
+  stubTags(packageArn('bootloader'), {});
   iotMock.on(UpdatePackageCommand).resolves({});
+  iotMock.on(TagResourceCommand).resolves({});
 
   const result = await handler(updateDefault(props('bootloader', V1), props(PKG, V1)));
 
   expect(result.PhysicalResourceId).toBe(designationId('bootloader', V1));
   expect(inputsOf(UpdatePackageCommand)).toEqual([{ packageName: 'bootloader', defaultVersionName: V1 }]);
+  expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: packageArn('bootloader'), tags: [{ Key: MARKER_TAG, Value: ME }] }]);
 });
 
 test('the same version keeps its id, and a default changed outside CloudFormation is set back', async () => {
@@ -79,7 +89,7 @@ test('the same version that is still the default: no write', async () => {
   stubDefault(PKG, V1);
 
   await expect(handler(updateDefault(props(PKG, V1), props(PKG, V1)))).resolves.toMatchObject({ PhysicalResourceId: designationId(PKG, V1) });
-  expect(commandNames()).toEqual(['GetPackageVersion', 'GetPackage']);
+  expect(commandNames()).toEqual(['GetPackageVersion', 'GetPackage', 'ListTagsForResource']);
 });
 
 describe('a version that cannot be the default', () => {
