@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Resource, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IPackageVersion } from './package-version';
 import { declaredStatus } from './private/declared-status';
@@ -56,6 +56,7 @@ const DEFAULT_STATES = ['PUBLISHED', 'DEPRECATED'];
  * - Removing the designation from the stack unsets the package's default,
  *   if it is still the version this resource set; a default set since by
  *   someone else is left alone.
+ * - A stack can hold one designation per package.
  * - It does not remember a default the package had before: that is
  *   replaced, and not restored when the designation is removed.
  * - The handler tags the package with `cdk-iot-package-catalog:default-version`,
@@ -120,6 +121,7 @@ export class PackageDefaultVersion extends Resource {
     }
 
     const packageName = props.package.packageName;
+    checkOnePerPackage(this, packageName);
     const versionPackageName = props.version.packageName;
     const provider = PackageVersionProvider.getOrCreate(this);
     // GetPackageVersion is in the package's policy already (on the package and its versions).
@@ -179,4 +181,25 @@ function validateProps(props: PackageDefaultVersionProps): string[] {
       'but only a PUBLISHED or DEPRECATED version can be its package\'s default; declare it with status: PackageVersionStatus.PUBLISHED');
   }
   return issues;
+}
+
+/** The designations of each stack, by package name (a literal, or a token's string). */
+const designations = new WeakMap<Stack, Map<string, string>>();
+
+/**
+ * A package has one default version: two designations of one package in a
+ * stack would set it in turn at every deployment. Names that are the same
+ * literal or the same token count as one package.
+ */
+function checkOnePerPackage(designation: Construct, packageName: string): void {
+  const stack = Stack.of(designation);
+  const known = designations.get(stack) ?? new Map<string, string>();
+  designations.set(stack, known);
+  const other = known.get(packageName);
+  if (other !== undefined) {
+    const shown = Token.isUnresolved(packageName) ? 'this package' : `package '${packageName}'`;
+    throw new Error(`PackageDefaultVersion '${designation.node.path}' has an invalid prop:\n  - package: ${shown} already has a default ` +
+      `version in this stack, set by '${other}'; a package has one default version: change the version of '${other}' instead`);
+  }
+  known.set(packageName, designation.node.path);
 }

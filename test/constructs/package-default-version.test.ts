@@ -186,10 +186,10 @@ describe('synth-time checks', () => {
     const pkg = importedPackage(stack, 'Pkg', 'firmware');
     const status = PackageVersionStatus.of(new CfnParameter(stack, 'Status').valueAsString);
     const declared = new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.4.0', status });
-    const imported = PackageVersion.fromPackageVersionArn(stack, 'I', 'arn:aws:iot:eu-west-1:123456789012:package/firmware/version/1.3.0');
+    const imported = PackageVersion.fromPackageVersionArn(stack, 'I', 'arn:aws:iot:eu-west-1:123456789012:package/bootloader/version/1.3.0');
 
     new PackageDefaultVersion(stack, 'Default', { package: pkg, version: declared });
-    new PackageDefaultVersion(stack, 'Default2', { package: pkg, version: imported });
+    new PackageDefaultVersion(stack, 'Default2', { package: importedPackage(stack, 'Boot', 'bootloader'), version: imported });
     Template.fromStack(stack).resourceCountIs(TYPE, 2);
   });
 
@@ -234,5 +234,34 @@ describe('synth-time checks', () => {
 
     expect(() => new PackageDefaultVersion(stack, 'Default', props as never)).toThrow(`${subject}${missing}: is missing; ${missing} is required`);
     expect(stack.node.tryFindChild(PROVIDER_ID)).toBeUndefined();
+  });
+
+  test.each<[string, (stack: Stack) => ISoftwarePackage, string]>([
+    ['a literal name', (stack) => importedPackage(stack, 'Pkg', 'firmware'), "package 'firmware'"],
+    ['the same token', (stack) => new TestPackage(stack, 'Pkg', 'firmware'), 'this package'],
+  ])('a second designation of one package in a stack (%s) is refused, naming the first', (_label, makePackage, shown) => {
+    const stack = newStack();
+    const pkg = makePackage(stack);
+    const v1 = new PackageVersion(stack, 'V1', { packageName: pkg.packageName, versionName: '1.3.0', status: PackageVersionStatus.PUBLISHED });
+    const v2 = new PackageVersion(stack, 'V2', { packageName: pkg.packageName, versionName: '1.4.0', status: PackageVersionStatus.PUBLISHED });
+    new PackageDefaultVersion(stack, 'Default', { package: pkg, version: v1 });
+
+    expect(() => new PackageDefaultVersion(stack, 'Default2', { package: pkg, version: v2 })).toThrow(
+      `PackageDefaultVersion 'TestStack/Default2' has an invalid prop:\n  - package: ${shown} already has a default version in this stack, ` +
+      "set by 'TestStack/Default'; a package has one default version: change the version of 'TestStack/Default' instead");
+  });
+
+  test('designations of different packages, or of one package in different stacks, are fine', () => {
+    const app = new App();
+    const stacks = ['One', 'Two'].map((name) => new Stack(app, name));
+    for (const stack of stacks) {
+      for (const packageName of ['firmware', 'bootloader']) {
+        const version = PackageVersion.fromPackageVersionAttributes(stack, `V-${packageName}`, { packageName, versionName: '1.0.0' });
+        new PackageDefaultVersion(stack, `Default-${packageName}`, { package: importedPackage(stack, `P-${packageName}`, packageName), version });
+      }
+    }
+    for (const stack of stacks) {
+      Template.fromStack(stack).resourceCountIs(TYPE, 2);
+    }
   });
 });
