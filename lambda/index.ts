@@ -3,7 +3,8 @@
  * `npx projen bundle:handler` into assets/package-version-handler. All
  * resource types of a stack share it (one provider per stack).
  *
- * Dispatch is on the resource type (one module per type: version/, ...),
+ * Dispatch is on the resource type (one module per type: version/,
+ * default-version/, ...),
  * then one exhaustive switch over the request type; each lifecycle step has
  * its own file in the type's module.
  *
@@ -18,6 +19,7 @@
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { RemainingTime, withDeadline } from './deadline';
+import { defaultVersionHandlers } from './default-version';
 import { truncate } from './errors';
 import { boundedFailure } from './failure';
 import { describeEvent, log } from './log';
@@ -25,6 +27,7 @@ import { ResourceHandlers } from './resource-handlers';
 import { HandlerResponse } from './response';
 import { versionHandlers } from './version';
 import { RESOURCE_TYPE as VERSION_TYPE } from '../src/shared/contract';
+import { DEFAULT_VERSION_RESOURCE_TYPE } from '../src/shared/default-version-contract';
 
 export type { HandlerResponse } from './response';
 
@@ -45,6 +48,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context?
 /** The module of each resource type, by its CloudFormation type name (permanent once released). */
 const RESOURCE_TYPES: Readonly<Record<string, ResourceHandlers>> = {
   [VERSION_TYPE]: versionHandlers,
+  [DEFAULT_VERSION_RESOURCE_TYPE]: defaultVersionHandlers,
 };
 
 function dispatch(event: CloudFormationCustomResourceEvent): Promise<HandlerResponse> {

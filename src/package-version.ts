@@ -18,6 +18,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
 import { PackageVersionProps } from './package-version-props';
+import { recordDeclaredStatus } from './private/declared-status';
 import { registerForDuplicateCheck } from './private/duplicate-versions';
 import { PackageVersionProvider } from './private/provider';
 import { validateObject } from './private/s3-objects';
@@ -368,6 +369,8 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     checkRemovalPolicy(this, props.removalPolicy);
     // The same version declared twice in one account and region fails at synth.
     registerForDuplicateCheck(this, props.packageName, props.versionName);
+    // For PackageDefaultVersion's synth-time check.
+    recordDeclaredStatus(this, props.status?.value);
 
     this.cdkTagManager = new TagManager(TagType.MAP, RESOURCE_TYPE, props.tags);
     // CloudFormation does not pass a stack's tags on to custom resources, so

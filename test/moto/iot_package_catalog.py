@@ -1145,8 +1145,10 @@ def update_package(self: IoTResponse, catalog: PackageCatalog) -> ActionResult:
     if description is not None:
         package.description = description
     if default_version is not None:
+        # [U] naming the version that is already the default succeeds (no change).
         package.default_version_name = default_version
     if unset_default:
+        # [U] unsetting when there is no default succeeds (no change).
         package.default_version_name = None
     package.touch()
     return EmptyResult()

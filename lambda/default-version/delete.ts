@@ -1,0 +1,77 @@
+/**
+ * Delete: unsets the package's default, only if it is still the version
+ * this resource set, and no other resource has set it since.
+ *
+ * - The version is read from the physical id (`<packageArn>/default/<version>`),
+ *   never from the properties, which may be those of a later template.
+ * - A default that has moved on (a newer designation of this stack set
+ *   another version, or someone set one outside CloudFormation) is left
+ *   alone; so is a package without a default, or a package that is gone.
+ * - A default that another resource set since, even to the same version
+ *   (the package's marker tag names another resource: this construct
+ *   moved within its stack, say), is left alone. A default this resource
+ *   took over from another one in a deployment now rolling back is handed
+ *   back to it (the marker names it again) instead of being unset.
+ * - A physical id that is not a designation id comes after a Create whose
+ *   response was lost: the properties then name the version, and the
+ *   default is unset if it is that version.
+ * - The same holds during a rollback: a rollback's Delete of a designation
+ *   finds the default already set back by the rollback's Update (and
+ *   leaves it), or unsets the default it set.
+ */
+import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
+import { packageArnOf } from './designate';
+import { readDefaultMarker, removeDefaultMarker, writeDefaultMarker } from './marker';
+import { designationOf } from './properties';
+import { parseDefaultVersionId } from '../../src/shared/default-version-contract';
+import { readStackStatus } from '../aws/cloudformation';
+import { findPackage, updatePackage } from '../aws/iot';
+import { log } from '../log';
+import { callerOf } from '../ownership';
+import { HandlerResponse } from '../response';
+import { isRollback } from '../stack-status';
+
+export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): Promise<HandlerResponse> {
+  const done = { PhysicalResourceId: event.PhysicalResourceId };
+  const fromId = parseDefaultVersionId(event.PhysicalResourceId);
+  const id = fromId ?? designationOf(event.ResourceProperties);
+  if (!id) {
+    log('physical id is not a default-version id, and the properties name no valid version: nothing to unset');
+    return done;
+  }
+  const { packageName, versionName } = id;
+  const version = `${packageName}/${versionName}`;
+  if (!fromId) {
+    log('physical id is not a default-version id (a create whose response was lost): using the properties\' version', { version });
+  }
+
+  const pkg = await findPackage(packageName);
+  if (!pkg) {
+    log('package does not exist: nothing to unset', { version });
+    return done;
+  }
+  const packageArn = pkg.packageArn ?? packageArnOf(event.StackId, packageName, '');
+  const marker = await readDefaultMarker(packageArn);
+  const { owner } = callerOf(event);
+  if (marker !== undefined && marker.owner !== owner) {
+    // E.g. this construct moved within its stack: the new resource set the same default.
+    log('another resource set the package\'s default since: leaving it', { version, currentDefault: pkg.defaultVersionName ?? null });
+    return done;
+  }
+  if (pkg.defaultVersionName !== versionName) {
+    log('the package\'s default is not the version this resource set: leaving it', { version, currentDefault: pkg.defaultVersionName ?? null });
+    return done;
+  }
+  if (marker?.previous !== undefined && isRollback(await readStackStatus(event.StackId))) {
+    // Taken over from another resource in the deployment now rolling back: hand it back.
+    await writeDefaultMarker(packageArn, marker.previous);
+    log('rollback: the default goes back to the resource that set it before; leaving it', { version });
+    return done;
+  }
+  await updatePackage({ packageName, unsetDefaultVersion: true }, ['unsetDefaultVersion']);
+  if (marker !== undefined) {
+    await removeDefaultMarker(packageArn);
+  }
+  log('default version unset', { version });
+  return done;
+}
