@@ -20,11 +20,15 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { RemainingTime, withDeadline } from './deadline';
 import { truncate } from './errors';
 import { boundedFailure } from './failure';
+import { fleetIndexingHandlers } from './fleet-indexing';
 import { describeEvent, log } from './log';
+import { packageConfigurationHandlers } from './package-configuration';
 import { ResourceHandlers } from './resource-handlers';
 import { HandlerResponse } from './response';
 import { versionHandlers } from './version';
 import { RESOURCE_TYPE as VERSION_TYPE } from '../src/shared/contract';
+import { FLEET_INDEXING_RESOURCE_TYPE } from '../src/shared/fleet-indexing-contract';
+import { PACKAGE_CONFIGURATION_RESOURCE_TYPE } from '../src/shared/package-configuration-contract';
 
 export type { HandlerResponse } from './response';
 
@@ -45,6 +49,8 @@ export async function handler(event: CloudFormationCustomResourceEvent, context?
 /** The module of each resource type, by its CloudFormation type name (permanent once released). */
 const RESOURCE_TYPES: Readonly<Record<string, ResourceHandlers>> = {
   [VERSION_TYPE]: versionHandlers,
+  [FLEET_INDEXING_RESOURCE_TYPE]: fleetIndexingHandlers,
+  [PACKAGE_CONFIGURATION_RESOURCE_TYPE]: packageConfigurationHandlers,
 };
 
 function dispatch(event: CloudFormationCustomResourceEvent): Promise<HandlerResponse> {

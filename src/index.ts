@@ -3,3 +3,5 @@ export * from './package-version-props';
 export * from './s3-object';
 export * from './status';
 export * from './software-package';
+export * from './fleet-indexing';
+export * from './package-configuration';
