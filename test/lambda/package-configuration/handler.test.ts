@@ -33,7 +33,9 @@ describe('create', () => {
     const event = typed(createEvent({ RoleArn: ROLE }));
     const res = await handler(event);
     expect(res).toEqual({ PhysicalResourceId: PACKAGE_CONFIGURATION_PHYSICAL_ID, Data: { RoleArn: ROLE, Enabled: 'true' } });
-    expect(inputsOf(UpdatePackageConfigurationCommand)).toEqual([{ versionUpdateByJobsConfig: { enabled: true, roleArn: ROLE }, clientToken: event.RequestId }]);
+    expect(inputsOf(UpdatePackageConfigurationCommand)).toEqual([
+      { versionUpdateByJobsConfig: { enabled: true, roleArn: ROLE }, clientToken: event.RequestId },
+    ]);
   });
 
   test('an account that never configured it counts as disabled', async () => {
