@@ -7,6 +7,7 @@
  * as it was read, because IoT replaces the whole thing indexing
  * configuration with what is sent. Pure functions: no IoT calls here.
  */
+import { createHash } from 'crypto';
 import type { ThingIndexingConfiguration } from '@aws-sdk/client-iot';
 import {
   DEFAULT_THING_INDEXING_MODE,
@@ -59,7 +60,14 @@ export function beforeOf(live: ThingIndexingConfiguration): IndexingBefore {
     thingIndexingMode: live.thingIndexingMode ?? 'OFF',
     namedShadowIndexingMode: live.namedShadowIndexingMode ?? 'OFF',
     packageShadow: namesOf(live).includes(PACKAGE_SHADOW),
+    otherNamedShadows: digestOfOthers(live),
   };
+}
+
+/** A digest of the named shadows in the filter other than `$package`, in any order. */
+export function digestOfOthers(config: ThingIndexingConfiguration): string {
+  const others = namesOf(config).filter((n) => n !== PACKAGE_SHADOW).sort();
+  return createHash('sha256').update(JSON.stringify(others)).digest('hex').slice(0, 16);
 }
 
 export function namesOf(config: ThingIndexingConfiguration): string[] {
@@ -120,8 +128,8 @@ export function updatedThingMode(
  *
  * - `$package` is removed from the filter if it was not there before.
  * - Named-shadow indexing goes back to what it was if this resource turned
- *   it ON and no other named shadow is in the filter (another named shadow
- *   means someone may rely on it).
+ *   it ON and the other named shadows in the filter are the ones that were
+ *   there before (one added since means someone relies on it).
  * - The thing indexing mode goes back if this resource changed it and it is
  *   still what it wrote; back to OFF only when nothing else indexes
  *   (named shadows, connectivity, Device Defender).
@@ -141,11 +149,11 @@ export function restorePlan(live: ThingIndexingConfiguration, before: IndexingBe
 
   if (before.namedShadowIndexingMode !== 'ON' && live.namedShadowIndexingMode === 'ON') {
     const others = namesOf(config).filter((n) => n !== PACKAGE_SHADOW);
-    if (others.length === 0) {
+    if (others.length === 0 || digestOfOthers(config) === before.otherNamedShadows) {
       changes.push(`namedShadowIndexingMode ON -> ${before.namedShadowIndexingMode}`);
       config = { ...config, namedShadowIndexingMode: before.namedShadowIndexingMode as ThingIndexingConfiguration['namedShadowIndexingMode'] };
     } else {
-      kept.push(`namedShadowIndexingMode ON (the filter names other shadows: ${others.join(', ')})`);
+      kept.push(`namedShadowIndexingMode ON (named shadows were added to the filter since: ${others.join(', ')})`);
     }
   }
 
@@ -155,6 +163,7 @@ export function restorePlan(live: ThingIndexingConfiguration, before: IndexingBe
     if (liveMode !== wrote) {
       kept.push(`thingIndexingMode ${liveMode} (changed by someone else since; this resource wrote ${wrote})`);
     } else if (before.thingIndexingMode === 'OFF' && stillIndexes(config)) {
+      // (Named shadows, connectivity or Device Defender need thing indexing.)
       kept.push(`thingIndexingMode ${liveMode} (named shadows, connectivity or Device Defender are still indexed)`);
     } else {
       changes.push(`thingIndexingMode ${liveMode} -> ${before.thingIndexingMode}`);

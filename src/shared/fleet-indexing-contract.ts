@@ -43,19 +43,30 @@ export interface IndexingBefore {
   readonly namedShadowIndexingMode: string;
   /** Whether `$package` was in the named-shadow filter already. */
   readonly packageShadow: boolean;
+  /**
+   * A digest (16 hex digits) of the other named shadows in the filter, so
+   * that a restore can tell whether anyone added or removed one since.
+   */
+  readonly otherNamedShadows: string;
 }
 
 const PHYSICAL_ID_PREFIX = 'iot-fleet-indexing';
-const PHYSICAL_ID = /^iot-fleet-indexing:before:thingIndexingMode=(OFF|REGISTRY|REGISTRY_AND_SHADOW),namedShadowIndexingMode=(OFF|ON),packageShadow=(present|absent)$/;
+const PHYSICAL_ID = new RegExp('^iot-fleet-indexing:before:thingIndexingMode=(OFF|REGISTRY|REGISTRY_AND_SHADOW),' +
+  'namedShadowIndexingMode=(OFF|ON),packageShadow=(present|absent),otherNamedShadows=([0-9a-f]{16})$');
 
-/** The physical id that records `before`, e.g. `iot-fleet-indexing:before:thingIndexingMode=OFF,namedShadowIndexingMode=OFF,packageShadow=absent`. */
+/**
+ * The physical id that records `before`, e.g.
+ * `iot-fleet-indexing:before:thingIndexingMode=OFF,namedShadowIndexingMode=OFF,packageShadow=absent,otherNamedShadows=e3b0c44298fc1c14`
+ * (about 150 characters, far below CloudFormation's 1 KB).
+ */
 export function fleetIndexingPhysicalId(before: IndexingBefore): string {
   return `${PHYSICAL_ID_PREFIX}:before:thingIndexingMode=${before.thingIndexingMode},` +
-    `namedShadowIndexingMode=${before.namedShadowIndexingMode},packageShadow=${before.packageShadow ? 'present' : 'absent'}`;
+    `namedShadowIndexingMode=${before.namedShadowIndexingMode},packageShadow=${before.packageShadow ? 'present' : 'absent'},` +
+    `otherNamedShadows=${before.otherNamedShadows}`;
 }
 
 /** What a physical id records; undefined if it is not one of ours. */
 export function parseFleetIndexingPhysicalId(physicalId: string): IndexingBefore | undefined {
   const m = PHYSICAL_ID.exec(physicalId);
-  return m ? { thingIndexingMode: m[1], namedShadowIndexingMode: m[2], packageShadow: m[3] === 'present' } : undefined;
+  return m ? { thingIndexingMode: m[1], namedShadowIndexingMode: m[2], packageShadow: m[3] === 'present', otherNamedShadows: m[4] } : undefined;
 }

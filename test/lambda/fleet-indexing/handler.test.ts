@@ -13,7 +13,9 @@ import { inputsOf, iotMock, notices, rejectionOf, remaining, throttled, useMocks
 
 useMocks();
 
-const FROM_OFF = fleetIndexingPhysicalId({ thingIndexingMode: 'OFF', namedShadowIndexingMode: 'OFF', packageShadow: false });
+/** The digest of no other named shadows: sha256('[]'). */
+const NO_OTHERS = '4f53cda18c2baa0c';
+const FROM_OFF = fleetIndexingPhysicalId({ thingIndexingMode: 'OFF', namedShadowIndexingMode: 'OFF', packageShadow: false, otherNamedShadows: NO_OTHERS });
 const ENABLED: ThingIndexingConfiguration = { thingIndexingMode: 'REGISTRY', namedShadowIndexingMode: 'ON', filter: { namedShadowNames: ['$package'] } };
 
 function typed<T extends CloudFormationCustomResourceEvent>(event: T): T {
@@ -134,7 +136,7 @@ describe('delete', () => {
 
   test('with RestoreOnDelete, writes nothing when it changed nothing', async () => {
     stubLive(ENABLED);
-    await del({ RestoreOnDelete: 'true' }, fleetIndexingPhysicalId({ thingIndexingMode: 'REGISTRY', namedShadowIndexingMode: 'ON', packageShadow: true }));
+    await del({ RestoreOnDelete: 'true' }, fleetIndexingPhysicalId({ thingIndexingMode: 'REGISTRY', namedShadowIndexingMode: 'ON', packageShadow: true, otherNamedShadows: NO_OTHERS }));
     expect(written()).toEqual([]);
   });
 

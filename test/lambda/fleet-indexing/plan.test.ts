@@ -11,6 +11,9 @@ import {
 } from '../../../lambda/fleet-indexing/plan';
 import { fleetIndexingPhysicalId, parseFleetIndexingPhysicalId } from '../../../src/shared/fleet-indexing-contract';
 
+/** The digest of no other named shadows: sha256('[]'), computed here independently of plan.ts. */
+const NO_OTHERS = '4f53cda18c2baa0c';
+
 /** A configuration with every member IoT has, none of them the package catalog's. */
 const RICH: ThingIndexingConfiguration = {
   thingIndexingMode: 'REGISTRY_AND_SHADOW',
@@ -52,11 +55,11 @@ test('atLeast raises, never lowers', () => {
 
 test('the physical id records the state before, and parses back; anything else parses to undefined', () => {
   const before = beforeOf(liveOrOff(undefined));
-  expect(before).toEqual({ thingIndexingMode: 'OFF', namedShadowIndexingMode: 'OFF', packageShadow: false });
+  expect(before).toEqual({ thingIndexingMode: 'OFF', namedShadowIndexingMode: 'OFF', packageShadow: false, otherNamedShadows: NO_OTHERS });
   const id = fleetIndexingPhysicalId(before);
-  expect(id).toBe('iot-fleet-indexing:before:thingIndexingMode=OFF,namedShadowIndexingMode=OFF,packageShadow=absent');
+  expect(id).toBe(`iot-fleet-indexing:before:thingIndexingMode=OFF,namedShadowIndexingMode=OFF,packageShadow=absent,otherNamedShadows=${NO_OTHERS}`);
   expect(parseFleetIndexingPhysicalId(id)).toEqual(before);
-  const full = { thingIndexingMode: 'REGISTRY_AND_SHADOW', namedShadowIndexingMode: 'ON', packageShadow: true };
+  const full = { thingIndexingMode: 'REGISTRY_AND_SHADOW', namedShadowIndexingMode: 'ON', packageShadow: true, otherNamedShadows: '0123456789abcdef' };
   expect(parseFleetIndexingPhysicalId(fleetIndexingPhysicalId(full))).toEqual(full);
   expect(parseFleetIndexingPhysicalId('a1b2c3-request-id')).toBeUndefined();
 });
@@ -83,7 +86,7 @@ describe('enablePlan', () => {
 });
 
 describe('updatedThingMode', () => {
-  const before = { thingIndexingMode: 'OFF', namedShadowIndexingMode: 'OFF', packageShadow: false };
+  const before = { thingIndexingMode: 'OFF', namedShadowIndexingMode: 'OFF', packageShadow: false, otherNamedShadows: NO_OTHERS };
   test('what this resource wrote follows the new minimum, down as well as up', () => {
     expect(updatedThingMode({ thingIndexingMode: 'REGISTRY' }, before, 'REGISTRY', 'REGISTRY_AND_SHADOW')).toBe('REGISTRY_AND_SHADOW');
     expect(updatedThingMode({ thingIndexingMode: 'REGISTRY_AND_SHADOW' }, before, 'REGISTRY_AND_SHADOW', 'REGISTRY')).toBe('REGISTRY');
@@ -102,7 +105,7 @@ describe('updatedThingMode', () => {
 });
 
 describe('restorePlan', () => {
-  const fromOff = { thingIndexingMode: 'OFF', namedShadowIndexingMode: 'OFF', packageShadow: false };
+  const fromOff = { thingIndexingMode: 'OFF', namedShadowIndexingMode: 'OFF', packageShadow: false, otherNamedShadows: NO_OTHERS };
   const enabled: ThingIndexingConfiguration = { thingIndexingMode: 'REGISTRY', namedShadowIndexingMode: 'ON', filter: { namedShadowNames: ['$package'] } };
 
   test('undoes everything it changed when the live setting is still what it wrote', () => {
@@ -129,9 +132,18 @@ describe('restorePlan', () => {
     const plan = restorePlan(live, fromOff, 'REGISTRY');
     expect(plan.config).toEqual({ ...enabled, filter: { namedShadowNames: ['config'] } });
     expect(plan.kept).toEqual([
-      'namedShadowIndexingMode ON (the filter names other shadows: config)',
+      'namedShadowIndexingMode ON (named shadows were added to the filter since: config)',
       'thingIndexingMode REGISTRY (named shadows, connectivity or Device Defender are still indexed)',
     ]);
+  });
+
+  test('turns named-shadow indexing OFF again when the other names in the filter were there before, in any order', () => {
+    const existing: ThingIndexingConfiguration = { thingIndexingMode: 'REGISTRY', filter: { namedShadowNames: ['b', 'a'] } };
+    const before = beforeOf(existing);
+    const live = { ...enablePlan(existing, 'REGISTRY').config, filter: { namedShadowNames: ['a', '$package', 'b'] } };
+    const plan = restorePlan(live, before, 'REGISTRY');
+    expect(plan.config).toEqual({ thingIndexingMode: 'REGISTRY', namedShadowIndexingMode: 'OFF', filter: { namedShadowNames: ['a', 'b'] } });
+    expect(plan.kept).toEqual([]);
   });
 
   test('keeps a thing mode someone else changed since', () => {
@@ -149,7 +161,7 @@ describe('restorePlan', () => {
   });
 
   test('sets a raised mode back to the mode before, not to OFF', () => {
-    const before = { thingIndexingMode: 'REGISTRY', namedShadowIndexingMode: 'ON', packageShadow: true };
+    const before = { thingIndexingMode: 'REGISTRY', namedShadowIndexingMode: 'ON', packageShadow: true, otherNamedShadows: NO_OTHERS };
     const live = { ...enabled, thingIndexingMode: 'REGISTRY_AND_SHADOW' as const };
     const plan = restorePlan(live, before, 'REGISTRY_AND_SHADOW');
     expect(plan.config).toEqual({ ...enabled, thingIndexingMode: 'REGISTRY' });
