@@ -76,9 +76,11 @@ const BY_STACK = new WeakMap<Stack, FleetIndexing>();
  * **Delete.** The setting stays enabled unless `restoreOnDelete` is set.
  *
  * At most one per stack. `FleetIndexing.of(stack)` finds it, so that other
- * constructs can depend on it.
+ * constructs can depend on it (`node.addDependency(fleetIndexing)`).
  *
  * @example
+ * import { FleetIndexing } from 'cdk-iot-package-catalog';
+ *
  * declare const stack: Stack;
  *
  * new FleetIndexing(stack, 'FleetIndexing');
@@ -101,11 +103,6 @@ export class FleetIndexing extends Construct {
    */
   public readonly thingIndexingMode: string;
 
-  /**
-   * The custom resource, for dependencies: `x.node.addDependency(fleetIndexing)`
-   * works too.
-   */
-  public readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: FleetIndexingProps = {}) {
     super(scope, id);
@@ -136,15 +133,15 @@ export class FleetIndexing extends Construct {
       ThingIndexingMode: props.thingIndexingMode,
       RestoreOnDelete: props.restoreOnDelete ? 'true' : undefined,
     };
-    this.resource = new CustomResource(this, 'Resource', {
+    const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: FLEET_INDEXING_RESOURCE_TYPE,
       properties,
       serviceTimeout: SERVICE_TIMEOUT,
     });
     // The permission exists when the resource is created and still exists when it is deleted.
-    this.resource.node.addDependency(policy);
-    this.thingIndexingMode = this.resource.getAttString(ATTR_THING_INDEXING_MODE);
+    resource.node.addDependency(policy);
+    this.thingIndexingMode = resource.getAttString(ATTR_THING_INDEXING_MODE);
   }
 
 }

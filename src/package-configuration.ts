@@ -79,6 +79,8 @@ const BY_STACK = new WeakMap<Stack, PackageConfiguration>();
  * At most one per stack. `PackageConfiguration.of(stack)` finds it.
  *
  * @example
+ * import { PackageConfiguration } from 'cdk-iot-package-catalog';
+ *
  * declare const stack: Stack;
  *
  * const config = new PackageConfiguration(stack, 'PackageConfiguration');
@@ -107,8 +109,6 @@ export class PackageConfiguration extends Construct {
    */
   public readonly roleArn: string;
 
-  /** The custom resource, for dependencies. */
-  public readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: PackageConfigurationProps = {}) {
     super(scope, id);
@@ -150,7 +150,7 @@ export class PackageConfiguration extends Construct {
       DisableOnDelete: props.disableOnDelete ? 'true' : undefined,
       ReplaceExistingRole: props.replaceExistingRole ? 'true' : undefined,
     };
-    this.resource = new CustomResource(this, 'Resource', {
+    const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: PACKAGE_CONFIGURATION_RESOURCE_TYPE,
       properties,
@@ -158,8 +158,8 @@ export class PackageConfiguration extends Construct {
     });
     // The permission exists when the resource is created and still exists when it is deleted;
     // so does the role's own policy, for the jobs that use it.
-    this.resource.node.addDependency(policy, this.role);
-    this.roleArn = this.resource.getAttString(ATTR_ROLE_ARN);
+    resource.node.addDependency(policy, this.role);
+    this.roleArn = resource.getAttString(ATTR_ROLE_ARN);
   }
 
   /**

@@ -77,7 +77,7 @@ test('the handler may read and update the indexing configuration on "*" only, in
 test('Data attributes: thingIndexingMode reads ThingIndexingMode', () => {
   const stack = newStack();
   const indexing = new FleetIndexing(stack, 'FleetIndexing');
-  const logicalId = stack.getLogicalId(indexing.resource.node.defaultChild as CfnElement);
+  const logicalId = stack.getLogicalId((indexing.node.defaultChild as Construct).node.defaultChild as CfnElement);
   expect(stack.resolve(indexing.thingIndexingMode)).toEqual({ 'Fn::GetAtt': [logicalId, 'ThingIndexingMode'] });
 });
 
@@ -106,6 +106,6 @@ describe('one per stack', () => {
     const handle = new CfnWaitConditionHandle(new Construct(stack, 'Other'), 'Handle');
     handle.node.addDependency(FleetIndexing.of(stack)!);
     const deps = Template.fromStack(stack).findResources('AWS::CloudFormation::WaitConditionHandle');
-    expect(Object.values(deps)[0].DependsOn).toContain(stack.getLogicalId(indexing.resource.node.defaultChild as CfnElement));
+    expect(Object.values(deps)[0].DependsOn).toContain(stack.getLogicalId((indexing.node.defaultChild as Construct).node.defaultChild as CfnElement));
   });
 });

@@ -116,7 +116,7 @@ test('defaults: no flags, a service timeout; disableOnDelete and replaceExisting
 test('roleArn reads the RoleArn attribute', () => {
   const stack = newStack();
   const config = new PackageConfiguration(stack, 'PackageConfiguration');
-  expect(stack.resolve(config.roleArn)).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack, config.resource), 'RoleArn'] });
+  expect(stack.resolve(config.roleArn)).toEqual({ 'Fn::GetAtt': [logicalIdOf(stack, config.node.defaultChild as Construct), 'RoleArn'] });
 });
 
 describe('one per stack', () => {
