@@ -7,6 +7,9 @@
  * then one exhaustive switch over the request type; each lifecycle step has
  * its own file in the type's module.
  *
+ * - Account settings (fleet-indexing/, package-configuration/): one per
+ *   account and region, read and merged before any write; their physical
+ *   ids never change on update (see their contracts).
  * - Physical id of a version: its ARN, so `Ref` works in IoT Jobs'
  *   `destinationPackageVersions`. It changes only when PackageName or
  *   VersionName change (a replacement); CloudFormation then deletes the old
