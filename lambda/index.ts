@@ -8,6 +8,9 @@
  * then one exhaustive switch over the request type; each lifecycle step has
  * its own file in the type's module.
  *
+ * - Account settings (fleet-indexing/, package-configuration/): one per
+ *   account and region, read and merged before any write; their physical
+ *   ids never change on update (see their contracts).
  * - Physical id of a version: its ARN, so `Ref` works in IoT Jobs'
  *   `destinationPackageVersions`. It changes only when PackageName or
  *   VersionName change (a replacement); CloudFormation then deletes the old
@@ -22,12 +25,16 @@ import { RemainingTime, withDeadline } from './deadline';
 import { defaultVersionHandlers } from './default-version';
 import { truncate } from './errors';
 import { boundedFailure } from './failure';
+import { fleetIndexingHandlers } from './fleet-indexing';
 import { describeEvent, log } from './log';
+import { packageConfigurationHandlers } from './package-configuration';
 import { ResourceHandlers } from './resource-handlers';
 import { HandlerResponse } from './response';
 import { versionHandlers } from './version';
 import { RESOURCE_TYPE as VERSION_TYPE } from '../src/shared/contract';
 import { DEFAULT_VERSION_RESOURCE_TYPE } from '../src/shared/default-version-contract';
+import { FLEET_INDEXING_RESOURCE_TYPE } from '../src/shared/fleet-indexing-contract';
+import { PACKAGE_CONFIGURATION_RESOURCE_TYPE } from '../src/shared/package-configuration-contract';
 
 export type { HandlerResponse } from './response';
 
@@ -49,6 +56,8 @@ export async function handler(event: CloudFormationCustomResourceEvent, context?
 const RESOURCE_TYPES: Readonly<Record<string, ResourceHandlers>> = {
   [VERSION_TYPE]: versionHandlers,
   [DEFAULT_VERSION_RESOURCE_TYPE]: defaultVersionHandlers,
+  [FLEET_INDEXING_RESOURCE_TYPE]: fleetIndexingHandlers,
+  [PACKAGE_CONFIGURATION_RESOURCE_TYPE]: packageConfigurationHandlers,
 };
 
 function dispatch(event: CloudFormationCustomResourceEvent): Promise<HandlerResponse> {

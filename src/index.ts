@@ -4,3 +4,5 @@ export * from './s3-object';
 export * from './status';
 export * from './software-package';
 export * from './package-default-version';
+export * from './fleet-indexing';
+export * from './package-configuration';

@@ -10,7 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { PackageVersion, PackageVersionArtifact, PackageVersionSbom } from '../../src';
+import { FleetIndexing, PackageConfiguration, PackageVersion, PackageVersionArtifact, PackageVersionSbom } from '../../src';
 
 function buildApp(): App {
   const app = new App();
@@ -150,5 +150,41 @@ describe('artifacts and SBOMs', () => {
     const ours = new AwsSolutionsChecks(app).validateScope(app).violations
       .filter((v) => JSON.stringify(v).includes('PackageVersionProvider'));
     expect(ours.map((v) => v.ruleName)).toEqual([]);
+  });
+});
+
+describe('the account prerequisites', () => {
+  function buildPrerequisitesApp(): App {
+    const app = new App();
+    const stack = new Stack(app, 'PrerequisitesStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+    new FleetIndexing(stack, 'FleetIndexing');
+    new PackageConfiguration(stack, 'PackageConfiguration');
+    return app;
+  }
+
+  test('no AwsSolutions violations', () => {
+    const app = buildPrerequisitesApp();
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  test('without the library\'s acknowledgements the checks find the wildcards on the policies and the role', () => {
+    const app = buildPrerequisitesApp();
+    for (const construct of app.node.findAll()) {
+      const metadata = construct.node.metadata as Array<{ type: string }>;
+      const kept = metadata.filter((m) => m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+      (construct.node as unknown as { _metadata: unknown[] })._metadata = kept;
+    }
+    const findings = new AwsSolutionsChecks(app).validateScope(app).violations
+      .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} on ${(r as { constructPath?: string }).constructPath}`))
+      .sort();
+    expect(findings).toEqual([
+      'AwsSolutions-IAM5[Resource::*] on PrerequisitesStack/PackageConfiguration/Role/Resource',
+      'AwsSolutions-IAM5[Resource::*] on PrerequisitesStack/cdk-iot-package-catalog.PackageVersionProvider/FleetIndexingPolicy/Resource',
+      'AwsSolutions-IAM5[Resource::*] on PrerequisitesStack/cdk-iot-package-catalog.PackageVersionProvider/HandlerRole/DefaultPolicy/Resource',
+      'AwsSolutions-IAM5[Resource::*] on PrerequisitesStack/cdk-iot-package-catalog.PackageVersionProvider/PackageConfigurationPolicy/Resource',
+      expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<cdkiotpackagecatalogPackageVersionProviderHandler[0-9A-F]{8}\.Arn>:\*\] on /),
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:eu-west-1:123456789012:thing/*/$package] on PrerequisitesStack/PackageConfiguration/Role/Resource',
+      expect.stringMatching(/^AwsSolutions-L1 on /),
+    ]);
   });
 });

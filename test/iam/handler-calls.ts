@@ -10,7 +10,7 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { findViolations } from './authorization';
-import { PackageVersion, PackageVersionArtifact } from '../../src';
+import { FleetIndexing, PackageConfiguration, PackageVersion, PackageVersionArtifact } from '../../src';
 import { PackageVersionProvider, PROVIDER_ID } from '../../src/private/provider';
 import { HANDLER_CREDENTIALS } from '../lifecycle/cloudformation-simulator';
 import type { MotoServer, RecordedRequest } from '../moto/moto-server';
@@ -65,7 +65,9 @@ export function bucketNamesOf(requests: readonly RecordedRequest[]): string[] {
 /**
  * A stack as a user would write it for these calls: one PackageVersion per
  * package the calls name, and one with an artifact in each bucket they
- * read, so its handler role has every per-package and per-bucket policy.
+ * read, so its handler role has every per-package and per-bucket policy;
+ * and a FleetIndexing or a PackageConfiguration if the calls touch those
+ * account settings.
  */
 export function stackForCalls(requests: readonly RecordedRequest[], stackId: string): { stack: Stack; roleLogicalId: string } {
   const stackName = /:stack\/([^/]+)\//.exec(stackId)?.[1] ?? 'HandlerCalls';
@@ -78,6 +80,14 @@ export function stackForCalls(requests: readonly RecordedRequest[], stackId: str
     versionName: `artifact-${i}`,
     artifact: PackageVersionArtifact.fromBucket(s3.Bucket.fromBucketName(stack, `Bucket${i}`, bucketName), 'artifact.bin'),
   }));
+  // The account prerequisites' policies, when the calls touch their settings.
+  const operations = new Set(requests.map((r) => r.operation));
+  if (operations.has('GetIndexingConfiguration') || operations.has('UpdateIndexingConfiguration')) {
+    new FleetIndexing(stack, 'FleetIndexing');
+  }
+  if (operations.has('GetPackageConfiguration') || operations.has('UpdatePackageConfiguration')) {
+    new PackageConfiguration(stack, 'PackageConfiguration');
+  }
   const provider = stack.node.findChild(PROVIDER_ID) as PackageVersionProvider;
   const roleLogicalId = stack.getLogicalId(provider.handlerRole.node.defaultChild as CfnElement);
   return { stack, roleLogicalId };

@@ -3,7 +3,8 @@
     .venv/bin/python test/moto/server.py --host 127.0.0.1 --port 5000
 
 Imports iot_package_catalog (which patches moto's IoT backend and response
-class), cloudformation_hooks (DescribeStacks recorded, stack status settable)
+class), iot_prerequisites (fleet indexing that replaces, the package
+configuration), cloudformation_hooks (DescribeStacks recorded, stack status settable)
 and s3_hooks (S3 requests recorded, faults injectable) and then runs moto's own
 server entry point (moto.server.main, the
 `moto_server` command) in the foreground until it gets SIGINT or SIGTERM. All
@@ -20,6 +21,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import iot_package_catalog  # noqa: E402,F401  (patches moto on import)
+import iot_prerequisites  # noqa: E402,F401  (patches moto on import; after iot_package_catalog)
 import cloudformation_hooks  # noqa: E402,F401  (patches moto on import)
 import s3_hooks  # noqa: E402,F401  (patches moto on import)
 from moto.server import main  # noqa: E402
