@@ -7,6 +7,8 @@
  * then one exhaustive switch over the request type; each lifecycle step has
  * its own file in the type's module.
  *
+ * - Physical id of a package: its ARN (package/), changing only when
+ *   PackageName changes (a replacement).
  * - Physical id of a version: its ARN, so `Ref` works in IoT Jobs'
  *   `destinationPackageVersions`. It changes only when PackageName or
  *   VersionName change (a replacement); CloudFormation then deletes the old
@@ -21,10 +23,12 @@ import { RemainingTime, withDeadline } from './deadline';
 import { truncate } from './errors';
 import { boundedFailure } from './failure';
 import { describeEvent, log } from './log';
+import { packageHandlers } from './package';
 import { ResourceHandlers } from './resource-handlers';
 import { HandlerResponse } from './response';
 import { versionHandlers } from './version';
 import { RESOURCE_TYPE as VERSION_TYPE } from '../src/shared/contract';
+import { PACKAGE_RESOURCE_TYPE } from '../src/shared/package-contract';
 
 export type { HandlerResponse } from './response';
 
@@ -45,6 +49,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context?
 /** The module of each resource type, by its CloudFormation type name (permanent once released). */
 const RESOURCE_TYPES: Readonly<Record<string, ResourceHandlers>> = {
   [VERSION_TYPE]: versionHandlers,
+  [PACKAGE_RESOURCE_TYPE]: packageHandlers,
 };
 
 function dispatch(event: CloudFormationCustomResourceEvent): Promise<HandlerResponse> {
