@@ -15,7 +15,12 @@ function newStack(props: { tags?: Record<string, string> } = {}): Stack {
   return new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'eu-west-1' }, tags: props.tags });
 }
 
-function onlyResource(template: Template, type: string): [string, { Properties: Record<string, unknown>; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string }] {
+interface ResourceJson {
+  readonly Properties: Record<string, unknown>;
+  readonly DependsOn?: string[];
+}
+
+function onlyResource(template: Template, type: string): [string, ResourceJson] {
   const entries = Object.entries(template.findResources(type));
   expect(entries).toHaveLength(1);
   return entries[0] as never;
@@ -311,9 +316,9 @@ describe('grants', () => {
     const stack = newStack();
     const role = new iam.Role(stack, 'R', { assumedBy: new iam.AccountRootPrincipal() });
     SoftwarePackage.fromPackageArn(stack, 'I', 'arn:aws:iot:us-east-1:111122223333:package/legacy').grantCreateJob(role);
-    const arn = (suffix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iot:us-east-1:111122223333:package/legacy${suffix}`]] });
+    const legacy = (suffix: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iot:us-east-1:111122223333:package/legacy${suffix}`]] });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'iot:CreateJob', Resource: [arn(''), arn('/version/*')] }] },
+      PolicyDocument: { Statement: [{ Action: 'iot:CreateJob', Resource: [legacy(''), legacy('/version/*')] }] },
     });
   });
 });
