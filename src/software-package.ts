@@ -252,6 +252,7 @@ function constructIssues(props: SoftwarePackageProps): ValidationIssue[] {
  * package ARN from `Ref`.
  *
  * @example
+ * import { PackageVersionStatus, SoftwarePackage } from 'cdk-iot-package-catalog';
  * declare const stack: Stack;
  *
  * const pkg = new SoftwarePackage(stack, 'Firmware', {
