@@ -242,6 +242,32 @@ function constructIssues(props: SoftwarePackageProps): ValidationIssue[] {
 }
 
 /**
+ * The SoftwarePackages of each stack, by literal package name. Two of one
+ * name in one stack would be two resources of one stack claiming the same
+ * package, which the handler takes for a construct that moved within its
+ * stack (the later one would take the package over): refused at synth.
+ */
+const declaredPackages = new WeakMap<Stack, Map<string, string>>();
+
+function checkDuplicate(pkg: Construct, packageName: string): void {
+  if (Token.isUnresolved(packageName)) {
+    return;
+  }
+  const stack = Stack.of(pkg);
+  let names = declaredPackages.get(stack);
+  if (!names) {
+    names = new Map();
+    declaredPackages.set(stack, names);
+  }
+  const earlier = names.get(packageName);
+  if (earlier !== undefined) {
+    throw new Error(`SoftwarePackage '${pkg.node.path}' declares package '${packageName}', which SoftwarePackage '${earlier}' of the ` +
+      'same stack already declares. Declare each package once, and add its versions to that one (addVersion, or the package prop).');
+  }
+  names.set(packageName, pkg.node.path);
+}
+
+/**
  * An AWS IoT software package, managed by CloudFormation through a custom
  * resource.
  *
@@ -349,6 +375,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggableV2 
       throw new Error(formatIssues(subject, issues));
     }
     checkRemovalPolicy(this, props.removalPolicy);
+    checkDuplicate(this, props.packageName);
 
     this.cdkTagManager = new TagManager(TagType.MAP, PACKAGE_RESOURCE_TYPE, props.tags);
     // CloudFormation does not pass a stack's tags on to custom resources:

@@ -103,6 +103,15 @@ describe('validation', () => {
     expect(() => new SoftwarePackage(newStack(), 'P', { packageName: 'p', description: 'secret\u0000' })).toThrow(/^(?![\s\S]*secret)/);
   });
 
+  test('the same package declared twice in one stack is refused; in two stacks it is not', () => {
+    const stack = newStack();
+    new SoftwarePackage(stack, 'A', { packageName: 'firmware' });
+    expect(() => new SoftwarePackage(stack, 'B', { packageName: 'firmware' }))
+      .toThrow("SoftwarePackage 'TestStack/B' declares package 'firmware', which SoftwarePackage 'TestStack/A' of the same stack already declares.");
+    const other = new Stack(stack.node.root as App, 'Other');
+    expect(() => new SoftwarePackage(other, 'A', { packageName: 'firmware' })).not.toThrow();
+  });
+
   test('tokens are not validated at synth time', () => {
     const stack = newStack();
     const name = new CfnParameter(stack, 'Name').valueAsString;
