@@ -69,20 +69,37 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): 
   try {
     await deletePackage(packageName);
   } catch (e) {
-    // IoT refuses to delete a package with versions; one may have appeared since the check.
-    const now = await listPackageVersionNames(packageName).catch(() => undefined);
-    if (now && now.length > 0) {
-      keptForVersions(packageName, now);
+    if (await explainFailedDelete(packageName)) {
       return done;
     }
-    if (now && !await findPackage(packageName).catch(() => live)) {
-      log('package deleted (it was gone when the delete failed)', { package: packageName });
-      return done;
-    }
+    // The delete's own error, not the re-check's, says what went wrong.
     throw callFailed('DeletePackage', `PackageName '${packageName}'`, e);
   }
   log('package deleted', { package: packageName });
   return done;
+}
+
+/**
+ * Why DeletePackage failed, if it is no failure of this Delete: a version
+ * appeared since the check (IoT refuses to delete a package with versions;
+ * which error it gives is not documented), or the package is gone already.
+ * A re-check that fails itself explains nothing.
+ */
+async function explainFailedDelete(packageName: string): Promise<boolean> {
+  try {
+    const versions = await listPackageVersionNames(packageName);
+    if (versions.length > 0) {
+      keptForVersions(packageName, versions);
+      return true;
+    }
+    if (!await findPackage(packageName)) {
+      log('package is gone (the delete failed, but nothing is left to delete)', { package: packageName });
+      return true;
+    }
+  } catch {
+    // Fall through to the delete's own error.
+  }
+  return false;
 }
 
 function keptForVersions(packageName: string, versions: string[]): void {

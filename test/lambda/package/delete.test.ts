@@ -4,7 +4,14 @@
  * succeeds; hands a taken-over package back during a rollback; finds the
  * package from the properties when the physical id is not an ARN.
  */
-import { DeletePackageCommand, DeletePackageVersionCommand, ListPackageVersionsCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-iot';
+import {
+  DeletePackageCommand,
+  DeletePackageVersionCommand,
+  GetPackageCommand,
+  ListPackageVersionsCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-iot';
 import { packageArnOf, packageDelete, packageProps, PKG_ARN, stubPackage, stubVersions } from './package-events';
 import { handler } from '../../../lambda';
 import { CREATION_MARKER_TAG } from '../../../src/shared/contract';
@@ -15,6 +22,7 @@ import {
   invalid,
   iotMock,
   logged,
+  notFound,
   notices,
   OTHER_RESOURCE_OWNER,
   OWNER,
@@ -73,6 +81,26 @@ test('a DeletePackage that fails for another reason fails the delete, naming the
 
   await expect(handler(packageDelete(PKG_ARN, packageProps())))
     .rejects.toThrow(`DeletePackage failed for PackageName '${PKG}': ValidationException: something else`);
+});
+
+test('a DeletePackage that fails when the package is gone meanwhile: success', async () => {
+  iotMock.on(GetPackageCommand, { packageName: PKG }).resolvesOnce({ packageName: PKG, packageArn: PKG_ARN }).rejects(notFound());
+  stubOwnTags(PKG_ARN);
+  stubVersions(PKG, []);
+  iotMock.on(DeletePackageCommand).rejects(invalid('gone'));
+
+  await expect(handler(packageDelete(PKG_ARN, packageProps()))).resolves.toEqual(DONE);
+  expect(notices('package is gone')).toHaveLength(1);
+});
+
+test('a DeletePackage that fails, and a re-check that fails too: the delete\'s own error', async () => {
+  stubPackage(PKG);
+  stubOwnTags(PKG_ARN);
+  iotMock.on(ListPackageVersionsCommand).resolvesOnce({ packageVersionSummaries: [] }).rejects(invalid('re-check failed'));
+  iotMock.on(DeletePackageCommand).rejects(invalid('the delete failed'));
+
+  await expect(handler(packageDelete(PKG_ARN, packageProps())))
+    .rejects.toThrow(`DeletePackage failed for PackageName '${PKG}': ValidationException: the delete failed`);
 });
 
 test('a package that is already gone: nothing to do (DeletePackage models no not-found error, so it is looked up first)', async () => {
