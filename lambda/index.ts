@@ -11,6 +11,8 @@
  * - Account settings (fleet-indexing/, package-configuration/): one per
  *   account and region, read and merged before any write; their physical
  *   ids never change on update (see their contracts).
+ * - Physical id of a package: its ARN (package/), changing only when
+ *   PackageName changes (a replacement).
  * - Physical id of a version: its ARN, so `Ref` works in IoT Jobs'
  *   `destinationPackageVersions`. It changes only when PackageName or
  *   VersionName change (a replacement); CloudFormation then deletes the old
@@ -27,6 +29,7 @@ import { truncate } from './errors';
 import { boundedFailure } from './failure';
 import { fleetIndexingHandlers } from './fleet-indexing';
 import { describeEvent, log } from './log';
+import { packageHandlers } from './package';
 import { packageConfigurationHandlers } from './package-configuration';
 import { ResourceHandlers } from './resource-handlers';
 import { HandlerResponse } from './response';
@@ -35,6 +38,7 @@ import { RESOURCE_TYPE as VERSION_TYPE } from '../src/shared/contract';
 import { DEFAULT_VERSION_RESOURCE_TYPE } from '../src/shared/default-version-contract';
 import { FLEET_INDEXING_RESOURCE_TYPE } from '../src/shared/fleet-indexing-contract';
 import { PACKAGE_CONFIGURATION_RESOURCE_TYPE } from '../src/shared/package-configuration-contract';
+import { PACKAGE_RESOURCE_TYPE } from '../src/shared/package-contract';
 
 export type { HandlerResponse } from './response';
 
@@ -54,6 +58,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context?
 
 /** The module of each resource type, by its CloudFormation type name (permanent once released). */
 const RESOURCE_TYPES: Readonly<Record<string, ResourceHandlers>> = {
+  [PACKAGE_RESOURCE_TYPE]: packageHandlers,
   [VERSION_TYPE]: versionHandlers,
   [DEFAULT_VERSION_RESOURCE_TYPE]: defaultVersionHandlers,
   [FLEET_INDEXING_RESOURCE_TYPE]: fleetIndexingHandlers,

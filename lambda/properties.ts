@@ -159,7 +159,7 @@ export function scalarString(value: unknown): string | undefined {
   }
 }
 
-function readName(value: unknown, field: Field, property: string, issues: ValidationIssue[]): string | undefined {
+export function readName(value: unknown, field: Field, property: string, issues: ValidationIssue[]): string | undefined {
   if (value === undefined || value === null || value === '') {
     issues.push({ field, message: `is missing; ${property} is required` });
     return undefined;
@@ -172,7 +172,7 @@ function readName(value: unknown, field: Field, property: string, issues: Valida
 }
 
 // The description is sensitive: only its type is named.
-function readDescription(value: unknown, issues: ValidationIssue[]): string | undefined {
+export function readDescription(value: unknown, issues: ValidationIssue[]): string | undefined {
   if (value === undefined || value === null) {
     return undefined;
   }
@@ -204,7 +204,7 @@ function readAttributes(value: unknown, issues: ValidationIssue[]): Record<strin
   return out;
 }
 
-function readTags(value: unknown, issues: ValidationIssue[]): Record<string, string> {
+export function readTags(value: unknown, issues: ValidationIssue[]): Record<string, string> {
   const out = newMap();
   if (value === undefined || value === null) {
     return out;
@@ -237,7 +237,7 @@ function readTags(value: unknown, issues: ValidationIssue[]): Record<string, str
   return out;
 }
 
-function lenientMap(value: unknown): Record<string, string> {
+export function lenientMap(value: unknown): Record<string, string> {
   const out = newMap();
   if (!isMap(value)) {
     return out;
@@ -251,7 +251,7 @@ function lenientMap(value: unknown): Record<string, string> {
   return out;
 }
 
-function lenientTagList(entries: readonly unknown[]): Record<string, string> {
+export function lenientTagList(entries: readonly unknown[]): Record<string, string> {
   const out = newMap();
   for (const entry of entries) {
     if (!isMap(entry)) {
@@ -276,12 +276,12 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function asRecord(raw: unknown): Record<string, unknown> {
+export function asRecord(raw: unknown): Record<string, unknown> {
   return isMap(raw) ? raw : {};
 }
 
 /** An own property only: nothing inherited, should a prototype ever be polluted. */
-function own(obj: Record<string, unknown>, key: string): unknown {
+export function own(obj: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
 
@@ -294,7 +294,7 @@ function shown(name: string | undefined): string {
 }
 
 /** A flag is 'true' (CloudFormation's form of a boolean) or absent. */
-function readFlag(props: Record<string, unknown>, name: 'AdoptExisting' | 'WaitForSbomValidation'): boolean {
+export function readFlag(props: Record<string, unknown>, name: 'AdoptExisting' | 'WaitForSbomValidation'): boolean {
   return scalarString(own(props, name)) === 'true';
 }
 

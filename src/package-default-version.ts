@@ -2,6 +2,7 @@ import { CustomResource, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IPackageVersion } from './package-version';
 import { declaredStatus } from './private/declared-status';
+import { packageDependency } from './private/package-dependency';
 import { PackageVersionProvider } from './private/provider';
 import {
   ATTR_DEFAULT_PACKAGE_NAME,
@@ -143,7 +144,11 @@ export class PackageDefaultVersion extends Resource {
     // Set after the package and the version exist, removed before they are
     // deleted (in the clean-up phase too), with the handler's permissions in
     // place all along.
-    resource.node.addDependency(policy, props.package, props.version);
+    resource.node.addDependency(policy, props.version);
+    const pkg = packageDependency(props.package);
+    if (pkg) {
+      resource.node.addDependency(pkg);
+    }
 
     this.packageDefaultVersionId = resource.ref;
     this.packageName = resource.getAttString(ATTR_DEFAULT_PACKAGE_NAME);

@@ -1,23 +1,14 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { PackageVersionArtifact, PackageVersionSbom } from './s3-object';
+import type { ISoftwarePackage } from './software-package';
 import { PackageVersionStatus } from './status';
 
 /**
- * Properties of a `PackageVersion`.
+ * Properties of a version that `SoftwarePackage.addVersion()` takes: all
+ * of `PackageVersionProps` except the package, which is the one it is
+ * added to.
  */
-export interface PackageVersionProps {
-  /**
-   * The name of the package the version belongs to.
-   *
-   * The package must exist before the version is created. For a package in
-   * the same stack, pass `cfnSoftwarePackage.ref` so CloudFormation creates the
-   * package first. 1-128 characters of a-z, A-Z, 0-9, '-', '_' and '.'.
-   *
-   * Changing it replaces the version: the new one is created, then the old one
-   * is deleted (subject to `removalPolicy`).
-   */
-  readonly packageName: string;
-
+export interface PackageVersionOptions {
   /**
    * The name of the version, e.g. a semantic version like `1.4.0`.
    *
@@ -159,4 +150,39 @@ export interface PackageVersionProps {
    * @default false
    */
   readonly waitForSbomValidation?: boolean;
+}
+
+/**
+ * Properties of a `PackageVersion`.
+ *
+ * Name the package with exactly one of `package` and `packageName`.
+ */
+export interface PackageVersionProps extends PackageVersionOptions {
+  /**
+   * The package the version belongs to, e.g. a `SoftwarePackage` of this
+   * stack, or one imported with `SoftwarePackage.fromPackageName()`.
+   *
+   * The version then depends on the package, so CloudFormation creates the
+   * package first and deletes it last. Give either this or `packageName`,
+   * not both.
+   *
+   * @default - the package named by `packageName`
+   */
+  readonly package?: ISoftwarePackage;
+
+  /**
+   * The name of the package the version belongs to.
+   *
+   * The package must exist before the version is created. For a package in
+   * the same stack, prefer `package`; with `CfnSoftwarePackage`, pass
+   * `cfnSoftwarePackage.ref` so CloudFormation creates the package first.
+   * 1-128 characters of a-z, A-Z, 0-9, '-', '_' and '.'. Give either this or
+   * `package`, not both.
+   *
+   * Changing it replaces the version: the new one is created, then the old one
+   * is deleted (subject to `removalPolicy`).
+   *
+   * @default - the name of `package`
+   */
+  readonly packageName?: string;
 }

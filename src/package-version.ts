@@ -20,6 +20,7 @@ import { Construct, IDependable } from 'constructs';
 import { PackageVersionProps } from './package-version-props';
 import { recordDeclaredStatus } from './private/declared-status';
 import { registerForDuplicateCheck } from './private/duplicate-versions';
+import { packageDependency } from './private/package-dependency';
 import { PackageVersionProvider } from './private/provider';
 import { validateObject } from './private/s3-objects';
 import { PackageVersionS3ObjectConfig } from './s3-object';
@@ -178,10 +179,18 @@ function checkBucketRegion(scope: Construct, subject: string, field: 'artifact' 
  */
 function constructIssues(props: PackageVersionProps): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  for (const field of ['packageName', 'versionName'] as const) {
-    if (props[field] === undefined) {
-      issues.push({ field, message: `is missing; ${field} is required` });
-    }
+  if (props.package !== undefined && props.packageName !== undefined) {
+    issues.push({
+      field: 'packageName',
+      message: `is ${JSON.stringify(props.packageName)}, and package is set too; give exactly one of package and packageName`,
+    });
+  } else if (props.package === undefined && props.packageName === undefined) {
+    issues.push({ field: 'packageName', message: 'is missing; give exactly one of package (an ISoftwarePackage) and packageName' });
+  } else if (props.package !== undefined && typeof (props.package as { packageName?: unknown } | null)?.packageName !== 'string') {
+    issues.push({ field: 'packageName', message: 'cannot be read from package: package must be an ISoftwarePackage, e.g. a SoftwarePackage' });
+  }
+  if (props.versionName === undefined) {
+    issues.push({ field: 'versionName', message: 'is missing; versionName is required' });
   }
   const status: unknown = props.status;
   if (status !== undefined && typeof (status as { value?: unknown } | null)?.value !== 'string') {
@@ -350,8 +359,10 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
 
     // Validate before creating anything, so a bad prop leaves no half-built tree.
     const subject = `PackageVersion '${this.node.path}'`;
+    // Exactly one of package and packageName (checked by constructIssues).
+    const packageName = (props.packageName ?? props.package?.packageName)!;
     const issues = [...validatePackageVersion({
-      packageName: props.packageName,
+      packageName,
       versionName: props.versionName,
       description: props.description,
       attributes: props.attributes,
@@ -368,7 +379,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     }
     checkRemovalPolicy(this, props.removalPolicy);
     // The same version declared twice in one account and region fails at synth.
-    registerForDuplicateCheck(this, props.packageName, props.versionName);
+    registerForDuplicateCheck(this, packageName, props.versionName);
     // For PackageDefaultVersion's synth-time check.
     recordDeclaredStatus(this, props.status?.value);
 
@@ -398,7 +409,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     }
 
     const provider = PackageVersionProvider.getOrCreate(this);
-    const policies: IDependable[] = [provider.policyForPackage(props.packageName)];
+    const policies: IDependable[] = [provider.policyForPackage(packageName)];
     for (const object of [artifact, sbom]) {
       if (object) {
         policies.push(provider.policyForBucket(object.bucketName, object.encryptionKey ?? object.bucket?.encryptionKey));
@@ -406,7 +417,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     }
 
     const properties: PackageVersionResourceProperties = {
-      PackageName: props.packageName,
+      PackageName: packageName,
       VersionName: props.versionName,
       Description: props.description,
       Attributes: props.attributes,
@@ -432,13 +443,18 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     // artifact and SBOM) must exist when this version is created and still
     // exist when it is deleted, even in CloudFormation's clean-up phase.
     this.resource.node.addDependency(...policies);
+    // The package must exist before its versions, and outlive them.
+    const pkg = props.package && packageDependency(props.package);
+    if (pkg) {
+      this.resource.node.addDependency(pkg);
+    }
     if (sbom?.bucket) {
       this.allowIotToReadSbom(sbom.bucket, sbom.objectKey);
     }
 
     // Ref is the physical id, which the handler sets to the version ARN.
     this.packageVersionArn = this.resource.ref;
-    this.packageName = props.packageName;
+    this.packageName = packageName;
     this.versionName = props.versionName;
     this.packageVersionStatus = this.resource.getAttString(ATTR_STATUS);
     this.packageVersionErrorReason = this.resource.getAttString(ATTR_ERROR_REASON);

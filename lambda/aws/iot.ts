@@ -5,6 +5,9 @@
 import {
   AssociateSbomWithPackageVersionCommand,
   AssociateSbomWithPackageVersionCommandOutput,
+  CreatePackageCommand,
+  CreatePackageCommandOutput,
+  DeletePackageCommand,
   CreatePackageVersionCommand,
   CreatePackageVersionCommandOutput,
   DeletePackageVersionCommand,
@@ -69,6 +72,33 @@ export async function updatePackage(input: UpdatePackageCommandInput, changed: s
   } catch (e) {
     throw callFailed('UpdatePackage', `PackageName '${input.packageName}' (changing ${changed.join(', ')})`, e);
   }
+}
+
+export interface CreatePackageRequest {
+  readonly packageName: string;
+  readonly description?: string;
+  readonly tags: Record<string, string>;
+  readonly clientToken: string;
+}
+
+/** CreatePackage. Errors are thrown as the SDK raised them, so callers can inspect them. */
+export async function createPackage(req: CreatePackageRequest): Promise<CreatePackageCommandOutput> {
+  return send('CreatePackage', (o) => iot.send(new CreatePackageCommand({
+    packageName: req.packageName,
+    description: req.description,
+    tags: Object.keys(req.tags).length > 0 ? req.tags : undefined,
+    clientToken: req.clientToken,
+  }), o));
+}
+
+/**
+ * DeletePackage. Errors are thrown as the SDK raised them: IoT models no
+ * not-found error for this call, and refuses (with an error it does not
+ * document) while the package has versions, so callers check first and
+ * inspect a failure.
+ */
+export async function deletePackage(packageName: string): Promise<void> {
+  await send('DeletePackage', (o) => iot.send(new DeletePackageCommand({ packageName }), o));
 }
 
 /** The names of a package's versions, following pagination; [] when the package does not exist. */

@@ -101,8 +101,10 @@ export class PackageVersionProvider extends Construct {
     // - ListTagsForResource (the creation marker, tags to reconcile) has no
     //   package or packageversion resource type, so for a version ARN IAM
     //   checks it against '*'; a grant on package ARNs would deny it.
+    // - ListPackageVersions (a SoftwarePackage's delete keeps a package that
+    //   still has versions) has no resource type at all.
     this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['iot:GetIndexingConfiguration', 'iot:ListTagsForResource'],
+      actions: ['iot:GetIndexingConfiguration', 'iot:ListTagsForResource', 'iot:ListPackageVersions'],
       resources: ['*'],
     }));
     // The handler reads its own stack's status to tell a rollback from a
@@ -144,7 +146,8 @@ export class PackageVersionProvider extends Construct {
     // constructs that cause them (cdk-nag v3 reads these acknowledgements).
     acknowledgeWildcard(this.handlerRole, '*',
       'IAM authorizes these actions only on "*": iot:GetIndexingConfiguration has no resource type (IoT requires it for ' +
-      'package-version writes), and iot:ListTagsForResource has no package or package-version resource type. Both only read.');
+      'package-version writes), iot:ListPackageVersions has none either, and iot:ListTagsForResource has no package or ' +
+      'package-version resource type. All three only read.');
     acknowledgeWildcard(frameworkRole, `${nagToken(this, (handler.node.defaultChild as lambda.CfnFunction).attrArn)}:*`,
       'The framework may invoke only this provider\'s handler function, including its versions (ARN:*), as aws-cdk-lib\'s Provider grants.');
     Validations.of(provider).acknowledge({

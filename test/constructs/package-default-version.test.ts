@@ -5,6 +5,7 @@
  */
 import { App, CfnParameter, Resource, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
 import { ISoftwarePackage, PackageDefaultVersion, PackageVersion, PackageVersionStatus } from '../../src';
@@ -12,8 +13,26 @@ import { PROVIDER_ID } from '../../src/private/provider';
 
 const TYPE = 'Custom::IotPackageDefaultVersion';
 
-/** A package backed by a CfnSoftwarePackage: its name is a reference (a token), as a real package construct's. */
-class TestPackage extends Resource implements ISoftwarePackage {
+/** The grants of a package, which these tests never use. */
+abstract class PackageWithoutGrants extends Resource implements ISoftwarePackage {
+  public abstract readonly packageName: string;
+  public abstract readonly packageArn: string;
+  public grant(): iam.Grant {
+    throw new Error('not used by these tests');
+  }
+  public grantRead(): iam.Grant {
+    throw new Error('not used by these tests');
+  }
+  public grantCreateJob(): iam.Grant {
+    throw new Error('not used by these tests');
+  }
+  public setDefaultVersion(): PackageDefaultVersion {
+    throw new Error('not used by these tests');
+  }
+}
+
+/** A package backed by a CfnSoftwarePackage: its name is a reference (a token). */
+class TestPackage extends PackageWithoutGrants {
   public readonly packageName: string;
   public readonly packageArn: string;
   constructor(scope: Construct, id: string, name: string) {
@@ -26,7 +45,7 @@ class TestPackage extends Resource implements ISoftwarePackage {
 
 /** A package known by name only, as an import. */
 function importedPackage(scope: Construct, id: string, packageName: string): ISoftwarePackage {
-  class Import extends Resource implements ISoftwarePackage {
+  class Import extends PackageWithoutGrants {
     public readonly packageName = packageName;
     public readonly packageArn = `arn:aws:iot:eu-west-1:123456789012:package/${packageName}`;
   }

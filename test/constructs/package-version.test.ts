@@ -317,7 +317,7 @@ describe('validation at synth time', () => {
   });
 
   test.each<[string, Partial<Record<keyof PackageVersionProps, unknown>>, string]>([
-    ['a missing packageName', { packageName: undefined }, 'packageName: is missing; packageName is required'],
+    ['a missing packageName', { packageName: undefined }, 'packageName: is missing; give exactly one of package (an ISoftwarePackage) and packageName'],
     ['a status given as a string', { status: 'PUBLISHED' }, 'status: must be a PackageVersionStatus, e.g. PackageVersionStatus.PUBLISHED or PackageVersionStatus.of(name)'],
     ['a description given as an object', { description: { text: 'x' } }, 'description: is an object; it must be a string'],
     ['attributes given as null', { attributes: null }, 'attributes: is null; it must be a map of keys to strings'],

@@ -10,7 +10,7 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { findViolations } from './authorization';
-import { FleetIndexing, PackageConfiguration, PackageVersion, PackageVersionArtifact } from '../../src';
+import { FleetIndexing, PackageConfiguration, PackageVersion, PackageVersionArtifact, SoftwarePackage } from '../../src';
 import { PackageVersionProvider, PROVIDER_ID } from '../../src/private/provider';
 import { HANDLER_CREDENTIALS } from '../lifecycle/cloudformation-simulator';
 import type { MotoServer, RecordedRequest } from '../moto/moto-server';
@@ -30,6 +30,14 @@ export interface HandlerCallsOptions {
    * @default false
    */
   readonly expectFailure?: boolean;
+  /**
+   * Declare a `SoftwarePackage` for each package the calls name, besides
+   * the versions, so its handler role has the package-level permissions
+   * (for suites of the Custom::IotSoftwarePackage resource). Off for version
+   * suites, which must pass with the versions' permissions alone.
+   * @default false
+   */
+  readonly softwarePackages?: boolean;
 }
 
 /**
@@ -64,16 +72,21 @@ export function bucketNamesOf(requests: readonly RecordedRequest[]): string[] {
 
 /**
  * A stack as a user would write it for these calls: one PackageVersion per
- * package the calls name, and one with an artifact in each bucket they
- * read, so its handler role has every per-package and per-bucket policy;
+ * package the calls name (and, with `softwarePackages`, one SoftwarePackage), and one with an artifact in each bucket
+ * they read, so its handler role has every per-package and per-bucket policy;
  * and a FleetIndexing or a PackageConfiguration if the calls touch those
  * account settings.
  */
-export function stackForCalls(requests: readonly RecordedRequest[], stackId: string): { stack: Stack; roleLogicalId: string } {
+export function stackForCalls(
+  requests: readonly RecordedRequest[], stackId: string, options: { softwarePackages?: boolean } = {},
+): { stack: Stack; roleLogicalId: string } {
   const stackName = /:stack\/([^/]+)\//.exec(stackId)?.[1] ?? 'HandlerCalls';
   const stack = new Stack(new App(), stackName, { env: { account: '123456789012', region: 'us-east-1' } });
   const packages = packageNamesOf(requests);
   packages.forEach((packageName, i) => new PackageVersion(stack, `Version${i}`, { packageName, versionName: '1.0.0' }));
+  if (options.softwarePackages) {
+    packages.forEach((packageName, i) => new SoftwarePackage(stack, `Package${i}`, { packageName }));
+  }
   // One version per bucket the calls read, with its artifact there, so the role has each bucket's policy.
   bucketNamesOf(requests).forEach((bucketName, i) => new PackageVersion(stack, `ArtifactIn${i}`, {
     packageName: packages[0] ?? 'firmware',
@@ -99,7 +112,7 @@ export function testHandlerCallsAuthorized(getMoto: () => MotoServer, options: H
     const requests = handlerCalls(await getMoto().allRequests());
     expect(requests.length).toBeGreaterThan(0);
     const stackId = `arn:aws:cloudformation:us-east-1:123456789012:stack/${options.stackName}/00000000-0000-4000-8000-000000000000`;
-    const { stack, roleLogicalId } = stackForCalls(requests, stackId);
+    const { stack, roleLogicalId } = stackForCalls(requests, stackId, { softwarePackages: options.softwarePackages });
     const violations = await findViolations(requests, Template.fromStack(stack).toJSON(), { roleLogicalId, stackId });
     if (violations.length > 0) {
       throw new Error(`The handler role does not allow ${violations.length} of the handler's calls:\n- ${violations.join('\n- ')}`);

@@ -43,6 +43,10 @@ import { MAX_VALIDATION_MESSAGE } from '../../lambda/errors';
 import { MAX_RESPONSE_BYTES } from '../../lambda/failure';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 
+/** The resource types the handler manages, as its error lists them. */
+const MANAGED_TYPES = 'Custom::IotSoftwarePackage, Custom::IotPackageVersion, Custom::IotPackageDefaultVersion, ' +
+  'Custom::IotFleetIndexing, Custom::IotPackageConfiguration';
+
 useMocks();
 
 describe('dispatch', () => {
@@ -98,7 +102,7 @@ describe('dispatch', () => {
 
     const err = await rejectionOf(handler(event));
 
-    expect(err.message).toBe(`Unsupported ResourceType ${JSON.stringify(String(resourceType))}; this handler manages Custom::IotPackageVersion, Custom::IotPackageDefaultVersion, Custom::IotFleetIndexing, Custom::IotPackageConfiguration`);
+    expect(err.message).toBe(`Unsupported ResourceType ${JSON.stringify(String(resourceType))}; this handler manages ${MANAGED_TYPES}`);
     expect(iotMock.calls()).toHaveLength(0);
     expect(cfnMock.calls()).toHaveLength(0);
     expect(logged()).not.toContain(RESPONSE_URL_SECRET);

@@ -11,11 +11,11 @@
  */
 import { randomUUID } from 'crypto';
 import { DeletePackageCommand, DeletePackageVersionCommand, GetPackageCommand, UpdatePackageCommand } from '@aws-sdk/client-iot';
-import { App, CfnElement, Resource, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CfnResponse, RESPONSE_URL_SECRET, SendOptions, STACK_NAME } from './cloudformation-simulator';
 import { arnOf, PACKAGE, useLifecycle } from './harness';
-import { ISoftwarePackage, PackageDefaultVersion, PackageVersion, PackageVersionStatus } from '../../src';
+import { ISoftwarePackage, PackageDefaultVersion, PackageVersion, PackageVersionStatus, SoftwarePackage } from '../../src';
 import { PackageVersionProvider, PROVIDER_ID } from '../../src/private/provider';
 import { DEFAULT_VERSION_RESOURCE_TYPE } from '../../src/shared/default-version-contract';
 import { findViolations } from '../iam/authorization';
@@ -328,13 +328,9 @@ describe('deploy orders, each in one deployment', () => {
   });
 });
 
-/** A package known by name, as the SoftwarePackage construct will provide. */
+/** A package known by name. */
 function importedPackage(scope: Stack, id: string, packageName: string): ISoftwarePackage {
-  class Import extends Resource implements ISoftwarePackage {
-    public readonly packageName = packageName;
-    public readonly packageArn = Stack.of(scope).formatArn({ service: 'iot', resource: 'package', resourceName: packageName });
-  }
-  return new Import(scope, id);
+  return SoftwarePackage.fromPackageName(scope, id, packageName);
 }
 
 test('every call the handler made is allowed by the role of a stack with a version and its default (Service Authorization data)', async () => {

@@ -60,6 +60,12 @@ export interface DeployResult {
   readonly requests: PlayedRequest[];
   /** The first failure's reason, if the deployment failed. */
   readonly failure?: string;
+  /**
+   * The first failed delete of the clean-up phase, if any. CloudFormation
+   * only reports it as an event: the stack still ends UPDATE_COMPLETE, and
+   * the resource leaves the stack.
+   */
+  readonly cleanupFailure?: string;
 }
 
 /** What the deployer does with a stack's custom resources. */
@@ -148,9 +154,9 @@ export class StackDeployer {
     for (const r of leftovers.filter((l) => !wanted.has(l.logicalId))) {
       this.resources.delete(r.logicalId);
     }
-    await this.deleteAll(leftovers, before, 'cleanup', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', requests);
+    const cleanupFailure = await this.deleteAll(leftovers, before, 'cleanup', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', requests);
     await this.cfn.setStackStatus('UPDATE_COMPLETE');
-    return { stackStatus: 'UPDATE_COMPLETE', requests };
+    return { stackStatus: 'UPDATE_COMPLETE', requests, cleanupFailure };
   }
 
   /** Deletes the stack: every resource, in reverse dependency order. */
