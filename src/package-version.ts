@@ -20,7 +20,7 @@ import { Construct, IDependable } from 'constructs';
 import { PackageVersionProps } from './package-version-props';
 import { recordDeclaredStatus } from './private/declared-status';
 import { registerForDuplicateCheck } from './private/duplicate-versions';
-import { packageDependency } from './private/package-dependency';
+import { dependOnFleetIndexing, packageDependency } from './private/package-dependency';
 import { PackageVersionProvider } from './private/provider';
 import { validateObject } from './private/s3-objects';
 import { PackageVersionS3ObjectConfig } from './s3-object';
@@ -447,6 +447,9 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     const pkg = props.package && packageDependency(props.package);
     if (pkg) {
       this.resource.node.addDependency(pkg);
+    } else {
+      // Else the package waits for fleet indexing, and the version for the package.
+      dependOnFleetIndexing(this.resource);
     }
     if (sbom?.bucket) {
       this.allowIotToReadSbom(sbom.bucket, sbom.objectKey);

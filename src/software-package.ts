@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 import { PackageDefaultVersion } from './package-default-version';
 import { IPackageVersion, PackageVersion } from './package-version';
 import { PackageVersionOptions } from './package-version-props';
-import { markImported } from './private/package-dependency';
+import { dependOnFleetIndexing, markImported } from './private/package-dependency';
 import { PackageVersionProvider } from './private/provider';
 import { TagEntry } from './shared/contract';
 import { PACKAGE_RESOURCE_TYPE, SoftwarePackageResourceProperties } from './shared/package-contract';
@@ -440,6 +440,8 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggableV2 
     // The permissions must exist when the package is created and still
     // exist when it is deleted, in CloudFormation's clean-up phase too.
     this.resource.node.addDependency(policy);
+    // IoT refuses CreatePackage while fleet indexing is off.
+    dependOnFleetIndexing(this.resource);
 
     // Ref is the physical id, which the handler sets to the package ARN.
     this.packageArn = this.resource.ref;

@@ -1,4 +1,6 @@
+import { Aspects } from 'aws-cdk-lib';
 import { IConstruct, IDependable } from 'constructs';
+import { FleetIndexing } from '../fleet-indexing';
 
 /** Packages imported by name or ARN: nothing of theirs is deployed by the stack. */
 const imported = new WeakSet<IConstruct>();
@@ -21,4 +23,22 @@ export function packageDependency(pkg: IConstruct): IDependable | undefined {
     return undefined;
   }
   return pkg.node.defaultChild ?? pkg;
+}
+
+/**
+ * Makes a resource that creates packages or versions depend on the stack's
+ * `FleetIndexing`, if the stack has one: IoT refuses `CreatePackage` while
+ * fleet indexing is off (whether `CreatePackageVersion` does too is not
+ * documented, so versions wait as well). Checked once the app is prepared,
+ * so the order in which the constructs are declared does not matter.
+ */
+export function dependOnFleetIndexing(resource: IConstruct): void {
+  Aspects.of(resource).add({
+    visit(node: IConstruct) {
+      const indexing = node === resource ? FleetIndexing.of(resource) : undefined;
+      if (indexing) {
+        resource.node.addDependency(indexing);
+      }
+    },
+  });
 }

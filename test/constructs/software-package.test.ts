@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, CfnElement, CfnParameter, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { PackageDefaultVersion, PackageVersion, PackageVersionStatus, SoftwarePackage, SoftwarePackageProps } from '../../src';
+import { FleetIndexing, PackageDefaultVersion, PackageVersion, PackageVersionStatus, SoftwarePackage, SoftwarePackageProps } from '../../src';
 import { PROVIDER_ID } from '../../src/private/provider';
 import { findViolations } from '../iam/authorization';
 import type { RecordedRequest } from '../moto/moto-server';
@@ -211,6 +211,39 @@ describe('addVersion and the package prop', () => {
     const stack = newStack();
     expect(() => new PackageVersion(stack, 'V', { package: 'firmware' as never, versionName: '1.0.0' }))
       .toThrow(/packageName: cannot be read from package/);
+  });
+});
+
+describe('fleet indexing first', () => {
+  test.each([
+    ['declared before the package', true],
+    ['declared after it', false],
+  ])('the stack\'s FleetIndexing (%s): the package and versions without a package construct wait for it', (_label, first) => {
+    const stack = newStack();
+    const declare = () => new FleetIndexing(stack, 'Indexing');
+    const indexing = first ? declare() : undefined;
+    const pkg = new SoftwarePackage(stack, 'P', { packageName: 'firmware' });
+    pkg.addVersion('V1', { versionName: '1.0.0' });
+    new PackageVersion(stack, 'Other', { packageName: 'other', versionName: '1.0.0' });
+    (indexing ?? declare());
+
+    const template = Template.fromStack(stack);
+    const [indexingId] = onlyResource(template, 'Custom::IotFleetIndexing');
+    const [, pkgResource] = onlyResource(template, TYPE);
+    expect(pkgResource.DependsOn).toContain(indexingId);
+    const versions = Object.values(template.findResources(VERSION_TYPE));
+    const ofPackage = versions.find((v) => v.Properties.PackageName === 'firmware')!;
+    const other = versions.find((v) => v.Properties.PackageName === 'other')!;
+    // Through the package: no direct dependency needed.
+    expect(ofPackage.DependsOn).not.toContain(indexingId);
+    expect(other.DependsOn).toContain(indexingId);
+  });
+
+  test('without a FleetIndexing in the stack, nothing waits', () => {
+    const stack = newStack();
+    new SoftwarePackage(stack, 'P', { packageName: 'firmware' });
+    const [, pkgResource] = onlyResource(Template.fromStack(stack), TYPE);
+    expect(JSON.stringify(pkgResource.DependsOn)).not.toMatch(/Indexing/);
   });
 });
 
