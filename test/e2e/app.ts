@@ -7,8 +7,9 @@
  */
 import * as fs from 'fs';
 import { App, CfnOutput, CfnResource, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
-import { outputKeys, SPEC_CONTEXT_KEY, StackSpec } from './spec';
-import { PackageVersion, PackageVersionStatus } from '../../src';
+import { Construct } from 'constructs';
+import { defaultOutputKey, outputKeys, SPEC_CONTEXT_KEY, StackSpec } from './spec';
+import { PackageVersion, PackageVersionStatus, SoftwarePackage } from '../../src';
 
 const app = new App();
 const file: unknown = app.node.tryGetContext(SPEC_CONTEXT_KEY);
@@ -22,10 +23,24 @@ for (const [key, value] of Object.entries(spec.stackTags ?? {})) {
   Tags.of(stack).add(key, value);
 }
 
-const made = new Map<string, PackageVersion>();
+const packages = new Map<string, SoftwarePackage>();
+for (const p of spec.packages ?? []) {
+  packages.set(p.id, new SoftwarePackage(stack, p.id, {
+    packageName: p.packageName,
+    description: p.description,
+    removalPolicy: p.removalPolicy === undefined ? undefined : RemovalPolicy[p.removalPolicy],
+  }));
+}
+
+const made = new Map<string, Construct>();
 for (const v of spec.versions) {
+  const pkg = v.packageId === undefined ? undefined : packages.get(v.packageId);
+  if (v.packageId !== undefined && !pkg) {
+    throw new Error(`version '${v.id}' names package '${v.packageId}', which is not declared`);
+  }
   const version = new PackageVersion(stack, v.id, {
-    packageName: v.packageName,
+    package: pkg,
+    packageName: pkg ? undefined : v.packageName,
     versionName: v.versionName,
     description: v.description,
     attributes: v.attributes,
@@ -35,13 +50,6 @@ for (const v of spec.versions) {
     adoptExisting: v.adoptExisting,
     recipe: v.recipe,
   });
-  for (const dep of v.dependsOn ?? []) {
-    const target = made.get(dep);
-    if (!target) {
-      throw new Error(`version '${v.id}' depends on '${dep}', which is not declared before it`);
-    }
-    version.node.addDependency(target);
-  }
   made.set(v.id, version);
 
   const keys = outputKeys(v.id);
@@ -49,6 +57,29 @@ for (const v of spec.versions) {
   new CfnOutput(stack, keys.arn, { value: version.packageVersionArn });
   new CfnOutput(stack, keys.status, { value: version.packageVersionStatus });
   new CfnOutput(stack, keys.logicalId, { value: stack.getLogicalId(resource) });
+}
+
+for (const p of spec.packages ?? []) {
+  if (p.defaultVersionId !== undefined) {
+    const version = made.get(p.defaultVersionId);
+    if (!(version instanceof PackageVersion)) {
+      throw new Error(`package '${p.id}' names default version '${p.defaultVersionId}', which is not declared`);
+    }
+    const designation = packages.get(p.id)!.setDefaultVersion(version);
+    new CfnOutput(stack, defaultOutputKey(p.id), { value: designation.defaultVersionName });
+  }
+}
+
+// Dependencies last: a version may wait for a designation (`<packageId>/DefaultVersion`).
+for (const v of spec.versions) {
+  for (const dep of v.dependsOn ?? []) {
+    const [first, child] = dep.split('/');
+    const target = child === undefined ? made.get(first) : packages.get(first)?.node.tryFindChild(child);
+    if (!target) {
+      throw new Error(`version '${v.id}' depends on '${dep}', which is not declared`);
+    }
+    made.get(v.id)!.node.addDependency(target);
+  }
 }
 
 app.synth();
