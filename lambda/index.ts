@@ -18,6 +18,7 @@
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { RemainingTime, withDeadline } from './deadline';
+import { deploymentHandlers } from './deployment';
 import { truncate } from './errors';
 import { boundedFailure } from './failure';
 import { describeEvent, log } from './log';
@@ -25,6 +26,7 @@ import { ResourceHandlers } from './resource-handlers';
 import { HandlerResponse } from './response';
 import { versionHandlers } from './version';
 import { RESOURCE_TYPE as VERSION_TYPE } from '../src/shared/contract';
+import { DEPLOYMENT_RESOURCE_TYPE } from '../src/shared/deployment-contract';
 
 export type { HandlerResponse } from './response';
 
@@ -45,6 +47,7 @@ export async function handler(event: CloudFormationCustomResourceEvent, context?
 /** The module of each resource type, by its CloudFormation type name (permanent once released). */
 const RESOURCE_TYPES: Readonly<Record<string, ResourceHandlers>> = {
   [VERSION_TYPE]: versionHandlers,
+  [DEPLOYMENT_RESOURCE_TYPE]: deploymentHandlers,
 };
 
 function dispatch(event: CloudFormationCustomResourceEvent): Promise<HandlerResponse> {

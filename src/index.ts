@@ -3,3 +3,4 @@ export * from './package-version-props';
 export * from './s3-object';
 export * from './status';
 export * from './software-package';
+export * from './package-deployment';

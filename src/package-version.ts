@@ -18,6 +18,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
 import { PackageVersionProps } from './package-version-props';
+import { declareVersion } from './private/declared-status';
 import { registerForDuplicateCheck } from './private/duplicate-versions';
 import { PackageVersionProvider } from './private/provider';
 import { validateObject } from './private/s3-objects';
@@ -26,6 +27,7 @@ import {
   ATTR_ERROR_REASON,
   ATTR_SBOM_VALIDATION_STATUS,
   ATTR_STATUS,
+  DEFAULT_STATUS,
   PackageVersionResourceProperties,
   RESOURCE_TYPE,
   S3ObjectProperty,
@@ -440,6 +442,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     this.packageVersionStatus = this.resource.getAttString(ATTR_STATUS);
     this.packageVersionErrorReason = this.resource.getAttString(ATTR_ERROR_REASON);
     this.sbomValidationStatus = this.resource.getAttString(ATTR_SBOM_VALIDATION_STATUS);
+    declareVersion(this, { status: props.status?.value ?? DEFAULT_STATUS, artifact });
   }
 
   /**

@@ -224,7 +224,7 @@ async function createFailure(desired: DesiredVersion, cause: unknown): Promise<E
  * time: the package's IAM policy is created just before its first version,
  * and IAM is eventually consistent.
  */
-async function retryWhileAccessDenied<T>(call: () => Promise<T>): Promise<T> {
+export async function retryWhileAccessDenied<T>(call: () => Promise<T>): Promise<T> {
   const until = Date.now() + Math.min(IAM_PROPAGATION_MS, timeLeft());
   for (let attempt = 1, delay = 1_000; ; attempt++, delay = Math.min(delay * 2, 8_000)) {
     try {

@@ -98,7 +98,7 @@ describe('dispatch', () => {
 
     const err = await rejectionOf(handler(event));
 
-    expect(err.message).toBe(`Unsupported ResourceType ${JSON.stringify(String(resourceType))}; this handler manages Custom::IotPackageVersion`);
+    expect(err.message).toBe(`Unsupported ResourceType ${JSON.stringify(String(resourceType))}; this handler manages Custom::IotPackageVersion, Custom::IotPackageDeployment`);
     expect(iotMock.calls()).toHaveLength(0);
     expect(cfnMock.calls()).toHaveLength(0);
     expect(logged()).not.toContain(RESPONSE_URL_SECRET);
