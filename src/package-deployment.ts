@@ -472,7 +472,8 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
     const provider = PackageVersionProvider.getOrCreate(this);
     let resource: CustomResource | undefined;
     const jobIdPrefix = Lazy.string({
-      produce: () => Stack.of(this).getLogicalId(resource!.node.defaultChild as CfnResource).slice(0, MAX_JOB_ID_PREFIX_LENGTH),
+      // The logical id as the template has it (overrideLogicalId included).
+      produce: () => String(Stack.of(this).resolve((resource!.node.defaultChild as CfnResource).logicalId)).slice(0, MAX_JOB_ID_PREFIX_LENGTH),
     });
     const jobArns = Stack.of(this).formatArn({
       service: 'iot', resource: 'job', resourceName: `${jobIdPrefix}-*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,

@@ -73,6 +73,17 @@ test('deploys versions and $default to targets, with the default document', () =
   });
 });
 
+test('the job id prefix and the IAM job ARNs follow an overridden logical id', () => {
+  const stack = newStack();
+  const deployment = new PackageDeployment(stack, 'Rollout', { versions: [published(stack)], targets: [DeploymentTarget.thingName('dev1')] });
+  (deployment.node.findChild('Resource').node.defaultChild as any).overrideLogicalId('FleetRollout');
+  const template = Template.fromStack(stack);
+  expect(deploymentOf(template).Properties.JobIdPrefix).toBe('FleetRollout');
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['iot:DescribeJob', 'iot:CancelJob']), Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:eu-west-1:123456789012:job/FleetRollout-*']] } })]) },
+  });
+});
+
 test('renders every setting', () => {
   const stack = newStack();
   new PackageDeployment(stack, 'Rollout', {

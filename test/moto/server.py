@@ -3,7 +3,7 @@
     .venv/bin/python test/moto/server.py --host 127.0.0.1 --port 5000
 
 Imports iot_package_catalog (which patches moto's IoT backend and response
-class), cloudformation_hooks (DescribeStacks recorded, stack status settable)
+class), iot_jobs (IoT Jobs as the package deployment uses them), cloudformation_hooks (DescribeStacks recorded, stack status settable)
 and s3_hooks (S3 requests recorded, faults injectable) and then runs moto's own
 server entry point (moto.server.main, the
 `moto_server` command) in the foreground until it gets SIGINT or SIGTERM. All
@@ -20,6 +20,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import iot_package_catalog  # noqa: E402,F401  (patches moto on import)
+import iot_jobs  # noqa: E402,F401  (patches moto on import; after iot_package_catalog)
 import cloudformation_hooks  # noqa: E402,F401  (patches moto on import)
 import s3_hooks  # noqa: E402,F401  (patches moto on import)
 from moto.server import main  # noqa: E402
