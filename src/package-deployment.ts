@@ -81,10 +81,19 @@ export class DeploymentTarget {
   private constructor(
     private readonly arn: string | undefined,
     /** `thing` or `thinggroup`. */
-    public readonly kind: string,
+    private readonly kind: string,
     private readonly name?: string,
     private readonly construct?: IConstruct,
   ) {}
+
+  /**
+   * The construct that declares the target, which the deployment depends on.
+   *
+   * @internal
+   */
+  public get _construct(): IConstruct | undefined {
+    return this.construct;
+  }
 
   /**
    * The target's ARN in `scope`'s stack.
@@ -101,7 +110,7 @@ export class DeploymentTarget {
     if (!Token.isUnresolved(arn) && (!TARGET_ARN.test(arn) || !arn.includes(`:${this.kind}/`))) {
       throw new Error(`PackageDeployment '${scope.node.path}' has an invalid prop:\n  - targets: '${arn}' is not a ${this.kind} ARN (arn:PARTITION:iot:REGION:ACCOUNT:${this.kind}/NAME)`);
     }
-    return { arn, construct: this.construct };
+    return { arn };
   }
 }
 
@@ -109,12 +118,6 @@ export class DeploymentTarget {
 export interface DeploymentTargetConfig {
   /** The ARN of the thing or thing group. */
   readonly arn: string;
-  /**
-   * The construct that declares the target, which the deployment depends on.
-   *
-   * @default - none
-   */
-  readonly construct?: IConstruct;
 }
 
 /**
@@ -146,13 +149,21 @@ export class JobDocument {
     return this.render(scope);
   }
 
-  /** Whether the document asks IoT for an artifact's presigned URL. */
-  public get usesPresignedUrl(): boolean {
+  /**
+   * Whether the document asks IoT for an artifact's presigned URL.
+   *
+   * @internal
+   */
+  public get _usesPresignedUrl(): boolean {
     return PRESIGNED_URL_PLACEHOLDER.test(this.raw);
   }
 
-  /** The document's size in bytes as written (tokens count as their placeholders). */
-  public get sizeInBytes(): number {
+  /**
+   * The document's size in bytes as written (tokens count as their placeholders).
+   *
+   * @internal
+   */
+  public get _sizeInBytes(): number {
     return Buffer.byteLength(this.raw, 'utf8');
   }
 }
@@ -376,6 +387,7 @@ export interface PackageDeploymentProps {
  * timeout, retry, presigned-URL settings and tags change the job in place.
  *
  * @example
+ * import { DeploymentTarget, PackageDeployment } from 'cdk-iot-package-catalog';
  * declare const version: PackageVersion;
  *
  * new PackageDeployment(this, 'Rollout', {
@@ -439,13 +451,13 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
         (props.description.length < 1 || props.description.length > MAX_JOB_DESCRIPTION_LENGTH)) {
       issues.push(`description: has ${props.description.length} characters; IoT allows 1-${MAX_JOB_DESCRIPTION_LENGTH}`);
     }
-    if (props.document && props.document.sizeInBytes > MAX_JOB_DOCUMENT_BYTES) {
-      issues.push(`document: has ${props.document.sizeInBytes} bytes; IoT allows ${MAX_JOB_DOCUMENT_BYTES}`);
+    if (props.document && props.document._sizeInBytes > MAX_JOB_DOCUMENT_BYTES) {
+      issues.push(`document: has ${props.document._sizeInBytes} bytes; IoT allows ${MAX_JOB_DOCUMENT_BYTES}`);
     }
     issues.push(...settingIssues(props));
     fail();
 
-    const targets = props.targets.map((t) => t.bind(this));
+    const targets = props.targets.map((t) => ({ ...t.bind(this), construct: t._construct }));
     const versionArns = [
       ...versions.map((v) => v.packageVersionArn),
       ...defaults.map((p) => `${p.packageArn}/version/$default`),
@@ -459,7 +471,7 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
     });
 
     // The presigned-URL role: the user's, or one that reads the known artifacts.
-    const wantsPresignedUrl = props.presignedUrl !== undefined || document.usesPresignedUrl;
+    const wantsPresignedUrl = props.presignedUrl !== undefined || document._usesPresignedUrl;
     if (wantsPresignedUrl) {
       this.presignedUrlRole = props.presignedUrl?.role ?? this.newPresignedUrlRole(subject, versions);
     }
