@@ -98,9 +98,9 @@ export class DeploymentTarget {
   /**
    * The target's ARN in `scope`'s stack.
    *
-   * @param scope the deployment
+   * @internal
    */
-  public bind(scope: Construct): DeploymentTargetConfig {
+  public _bind(scope: Construct): string {
     if (this.name !== undefined && !Token.isUnresolved(this.name) && !THING_NAME.test(this.name)) {
       throw new Error(`PackageDeployment '${scope.node.path}' has an invalid prop:\n  - targets: ${this.kind} name '${this.name}' must be 1-128 characters of [a-zA-Z0-9:_-]`);
     }
@@ -110,14 +110,8 @@ export class DeploymentTarget {
     if (!Token.isUnresolved(arn) && (!TARGET_ARN.test(arn) || !arn.includes(`:${this.kind}/`))) {
       throw new Error(`PackageDeployment '${scope.node.path}' has an invalid prop:\n  - targets: '${arn}' is not a ${this.kind} ARN (arn:PARTITION:iot:REGION:ACCOUNT:${this.kind}/NAME)`);
     }
-    return { arn };
+    return arn;
   }
-}
-
-/** A bound deployment target. */
-export interface DeploymentTargetConfig {
-  /** The ARN of the thing or thing group. */
-  readonly arn: string;
 }
 
 /**
@@ -457,10 +451,26 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
     issues.push(...settingIssues(props));
     fail();
 
-    const targets = props.targets.map((t) => ({ ...t.bind(this), construct: t._construct }));
+    const targets = props.targets.map((t) => ({ arn: t._bind(this), construct: t._construct }));
     const versionArns = [
       ...versions.map((v) => v.packageVersionArn),
       ...defaults.map((p) => `${p.packageArn}/version/$default`),
+    ];
+    // The same ARNs for IAM, from the names (in each version's account and
+    // region): a version's Ref would be measured at 2,048 characters against
+    // the handler role's size limit, its name at IoT's limits.
+    const versionArnsForIam = [
+      ...versions.map((v) => Stack.of(this).formatArn({
+        service: 'iot',
+        resource: 'package',
+        resourceName: `${v.packageName}/version/${v.versionName}`,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        account: v.env.account,
+        region: v.env.region,
+      })),
+      ...defaults.map((p) => Stack.of(this).formatArn({
+        service: 'iot', resource: 'package', resourceName: `${p.packageName}/version/$default`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      })),
     ];
     const document = props.document ?? JobDocument.fromObject({
       operation: 'install',
@@ -492,7 +502,7 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
     });
     const statements = [
       // CreateJob is authorized on the job, its targets and its package versions.
-      new iam.PolicyStatement({ actions: ['iot:CreateJob'], resources: [jobArns, ...targets.map((t) => t.arn), ...versionArns] }),
+      new iam.PolicyStatement({ actions: ['iot:CreateJob'], resources: [jobArns, ...targets.map((t) => t.arn), ...versionArnsForIam] }),
       // TagResource: CreateJob with tags (every job gets the creation marker).
       new iam.PolicyStatement({
         actions: ['iot:DescribeJob', 'iot:UpdateJob', 'iot:CancelJob', 'iot:TagResource', 'iot:UntagResource'],

@@ -84,6 +84,30 @@ test('the job id prefix and the IAM job ARNs follow an overridden logical id', (
   });
 });
 
+test('IAM names versions by package and version name, so deployments stay within the role\'s size limit', () => {
+  const stack = newStack();
+  const pkg = new iot.CfnSoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
+  const thing = new iot.CfnThing(stack, 'Thing', { thingName: 'dev1' });
+  for (let i = 0; i < 4; i++) {
+    const version = new PackageVersion(stack, `V${i}`, { packageName: pkg.ref, versionName: `1.${i}`, status: PackageVersionStatus.PUBLISHED });
+    new PackageDeployment(stack, `Rollout${i}`, { versions: [version], targets: [DeploymentTarget.fromCfnThing(thing)] });
+  }
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: {
+      Statement: Match.arrayWith([Match.objectLike({
+        Action: 'iot:CreateJob',
+        Resource: Match.arrayWith([
+          { 'Fn::GetAtt': ['Thing', 'Arn'] },
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:eu-west-1:123456789012:package/', { Ref: 'Firmware' }, '/version/1.0']] },
+        ]),
+      })]),
+    },
+  });
+  const provider = stack.node.findChild('cdk-iot-package-catalog.PackageVersionProvider') as any;
+  expect(provider.inlinePolicySize()).toBeLessThan(10_240);
+});
+
 test('renders every setting', () => {
   const stack = newStack();
   new PackageDeployment(stack, 'Rollout', {
