@@ -1,8 +1,10 @@
 /**
  * Create: a new job for the request (idempotent on retries), then the
- * optional rollout wait.
+ * optional rollout wait; a job whose stack stopped deploying meanwhile is
+ * cancelled (confirm.ts).
  */
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
+import { confirmStillDeploying } from './confirm';
 import { createOwnJob } from './job';
 import { readDeployment } from './properties';
 import { respondJob } from './respond';
@@ -16,5 +18,6 @@ export async function onCreate(event: CloudFormationCustomResourceCreateEvent): 
   if (desired.wait) {
     await waitForRollout(job.jobId, desired.wait);
   }
+  await confirmStillDeploying(event.StackId, job.jobId, false);
   return respondJob(job);
 }

@@ -15,6 +15,7 @@
  *   job deleted outside CloudFormation) gets a new job.
  */
 import type { CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
+import { confirmStillDeploying } from './confirm';
 import { createOwnJob, OwnJob, readJob } from './job';
 import { changedJobSettings, DesiredDeployment, readDeployment } from './properties';
 import { respondJob } from './respond';
@@ -38,7 +39,7 @@ export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): 
   const current = JOB_ID_PATTERN.test(jobId) ? await readJob(jobId) : undefined;
   if (!current || current.owner !== caller.owner) {
     log('the physical id names no job of this resource: creating a new job', { jobId });
-    return created(desired, await createOwnJob(desired, caller));
+    return created(event, desired, await createOwnJob(desired, caller));
   }
   if (current.replacingHash !== desired.replacingHash) {
     if (current.replaced && isRollback(await readStackStatus(event.StackId))) {
@@ -49,7 +50,7 @@ export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): 
       }
     }
     log('versions, targets, document or target selection changed: creating a new job', { replacing: jobId });
-    return created(desired, await createOwnJob(desired, caller, jobId));
+    return created(event, desired, await createOwnJob(desired, caller, jobId));
   }
 
   const job: OwnJob = { jobId, jobArn: current.job.jobArn! };
@@ -74,10 +75,11 @@ export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): 
   return respondJob(job);
 }
 
-async function created(desired: DesiredDeployment, job: OwnJob): Promise<HandlerResponse> {
+async function created(event: CloudFormationCustomResourceUpdateEvent, desired: DesiredDeployment, job: OwnJob): Promise<HandlerResponse> {
   if (desired.wait) {
     await waitForRollout(job.jobId, desired.wait);
   }
+  await confirmStillDeploying(event.StackId, job.jobId, true);
   return respondJob(job);
 }
 

@@ -61,7 +61,7 @@ async function poll(jobId: string, wait: RolloutWait): Promise<void> {
     const left = Math.min(until - Date.now(), timeLeft());
     if (left < wait.pollMs) {
       throw new Error(`Rollout wait failed: time ran out for job '${jobId}' with ${summary}. ` +
-        'The wait lasts at most its timeout and the handler\'s 5 minutes less one for cleanup; the job was cancelled');
+        'The wait lasts at most its timeout and the handler\'s 5 minutes less one for cleanup; the job is cancelled');
     }
     log('waiting for the rollout', { jobId, succeeded, targeted, status: job.status });
     await sleep(wait.pollMs);

@@ -114,6 +114,13 @@ test('a document asking for the artifact\'s presigned URL is created with the pr
   expect((await job(res.PhysicalResourceId)).presignedUrlConfig).toEqual({ roleArn, expiresInSec: 600 });
 });
 
+test('a create that finishes after CloudFormation gave up cancels its job', async () => {
+  const res = await send({ RequestType: 'Create', ResourceProperties: baseProps }, 'ROLLBACK_IN_PROGRESS');
+  expect(res.Status).toBe('FAILED');
+  expect(res.Reason).toMatch(/stack status ROLLBACK_IN_PROGRESS\); the job is cancelled/);
+  expect((await job(jobIdOf(res.RequestId))).status).toBe('CANCELED');
+});
+
 test('a retried create uses the job its first attempt made', async () => {
   const requestId = crypto.randomUUID();
   const first = await create(baseProps, requestId);

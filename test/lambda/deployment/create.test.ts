@@ -4,9 +4,10 @@ import { create, deploymentProps, DOCUMENT, GROUP, jobArnOf, jobIdOf, PREFIX, st
 import { handler } from '../../../lambda';
 import { CREATION_MARKER_TAG } from '../../../src/shared/contract';
 import { REPLACES_TAG } from '../../../src/shared/deployment-contract';
-import { inputsOf, iotMock, logged, OTHER_RESOURCE_OWNER, ownMarker, rejectionOf, useMocks } from '../mocks';
+import { inputsOf, iotMock, logged, OTHER_RESOURCE_OWNER, ownMarker, rejectionOf, stubStackStatus, useMocks } from '../mocks';
 
 useMocks();
+beforeEach(() => stubStackStatus('CREATE_IN_PROGRESS'));
 
 const RID = '0b6f9d2e-1c3a-4b5d-8e7f-a1b2c3d4e5f6';
 const exists = () => new ResourceAlreadyExistsException({ message: 'Job exists', resourceId: 'x', resourceArn: 'y', $metadata: {} });
@@ -63,6 +64,16 @@ test.each([
   const err = await rejectionOf(handler(create(deploymentProps(), RID)));
   expect(err.message).toMatch(/a job with this id exists and was not created by this request; it is left alone/);
   expect(iotMock.commandCalls(CancelJobCommand)).toHaveLength(0);
+});
+
+test('a job made after CloudFormation gave up on the stack is cancelled, and the create fails', async () => {
+  const jobId = jobIdOf(RID);
+  iotMock.on(CreateJobCommand).resolves({ jobId, jobArn: jobArnOf(jobId) });
+  iotMock.on(CancelJobCommand).resolves({});
+  stubStackStatus('ROLLBACK_IN_PROGRESS');
+  const err = await rejectionOf(handler(create(deploymentProps(), RID)));
+  expect(err.message).toMatch(/CloudFormation stopped deploying this resource while job '.*' was being created \(stack status ROLLBACK_IN_PROGRESS\); the job is cancelled/);
+  expect(inputsOf(CancelJobCommand)).toEqual([expect.objectContaining({ jobId, force: false })]);
 });
 
 test('invalid properties fail before any call, without quoting the document', async () => {

@@ -20,6 +20,8 @@ const OLD = jobIdOf('old-request');
 const NEW_RID = '3c1e2d4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 
 describe('update', () => {
+  beforeEach(() => stubStackStatus('UPDATE_IN_PROGRESS'));
+
   test('settings IoT can change are updated in place on a running job, tags reconciled', async () => {
     stubOwnJob(OLD, { status: 'IN_PROGRESS' }, deploymentProps(), 'old-request');
     iotMock.on(UpdateJobCommand).resolves({});
@@ -68,6 +70,16 @@ describe('update', () => {
     const res = await handler(update(deploymentProps(), newProps, current));
     expect(res).toEqual({ PhysicalResourceId: OLD, Data: { JobId: OLD, JobArn: jobArnOf(OLD) } });
     expect(commandNames()).not.toContain('CreateJob');
+  });
+
+  test('a new job made during a rollback is kept: it is the rollback\'s own', async () => {
+    iotMock.on(DescribeJobCommand).rejects(notFound());
+    const newId = jobIdOf(NEW_RID);
+    iotMock.on(CreateJobCommand).resolves({ jobId: newId, jobArn: jobArnOf(newId) });
+    stubStackStatus('UPDATE_ROLLBACK_IN_PROGRESS');
+    const res = await handler(update(deploymentProps(), deploymentProps(), OLD, NEW_RID));
+    expect(res.PhysicalResourceId).toBe(newId);
+    expect(commandNames()).not.toContain('CancelJob');
   });
 
   test('a physical id that is no job of this resource gets a new job', async () => {
