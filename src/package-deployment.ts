@@ -16,7 +16,7 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct, IConstruct } from 'constructs';
 import { IPackageVersion } from './package-version';
 import { declaredVersion } from './private/declared-status';
-import { PackageVersionProvider } from './private/provider';
+import { acknowledgeWildcard, nagToken, PackageVersionProvider } from './private/provider';
 import { TagEntry } from './shared/contract';
 import {
   ATTR_JOB_ARN,
@@ -493,7 +493,7 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
 
     const provider = PackageVersionProvider.getOrCreate(this);
     let resource: CustomResource | undefined;
-    const jobIdPrefix = Lazy.string({
+    const jobIdPrefix = Lazy.uncachedString({
       // The logical id as the template has it (overrideLogicalId included).
       produce: () => String(Stack.of(this).resolve((resource!.node.defaultChild as CfnResource).logicalId)).slice(0, MAX_JOB_ID_PREFIX_LENGTH),
     });
@@ -564,6 +564,14 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
     if (this.presignedUrlRole && this.presignedUrlRole.node.scope && Stack.of(this.presignedUrlRole) === Stack.of(this)) {
       resource.node.addDependency(this.presignedUrlRole);
     }
+
+    // cdk-nag: the job ARNs end in a wildcard by design. Acknowledged now, and
+    // again once the app is prepared (the logical id may be overridden).
+    const acknowledge = () => acknowledgeWildcard(policy, nagToken(this, jobArns),
+      'The deployment creates a new job (id: the logical id, "-" and a hash) whenever its versions, targets or document ' +
+      'change, so the handler may manage the jobs of this deployment only: job/<logical id>-*.');
+    acknowledge();
+    policy.node.addValidation({ validate: () => (acknowledge(), []) });
 
     this.jobId = resource.ref;
     this.jobArn = resource.getAttString(ATTR_JOB_ARN);

@@ -423,7 +423,7 @@ export function referenceKey(reference: Reference): string {
  * `acknowledge()` rejects ids with more than one '::', and finding ids for
  * partition-aware ARNs contain '<AWS::Partition>'.
  */
-function acknowledgeWildcard(scope: Construct, resource: string, reason: string): void {
+export function acknowledgeWildcard(scope: Construct, resource: string, reason: string): void {
   scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`AwsSolutions-IAM5[Resource::${resource}]`]: reason });
 }
 
@@ -432,7 +432,7 @@ function acknowledgeWildcard(scope: Construct, resource: string, reason: string)
  * `<LogicalId>` or `<LogicalId.Attribute>`, pseudo parameters as
  * `<AWS::Name>`, imports as the export's name.
  */
-function nagToken(scope: Construct, value: string): string {
+export function nagToken(scope: Construct, value: string): string {
   // As cdk-nag's flattenCfnReference does.
   const render = (v: unknown): string => {
     if (typeof v === 'string') {
