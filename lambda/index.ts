@@ -11,6 +11,9 @@
  *   `destinationPackageVersions`. It changes only when PackageName or
  *   VersionName change (a replacement); CloudFormation then deletes the old
  *   version in its clean-up phase.
+ * - Physical id of a deployment: its job id (deployment/job.ts); a change
+ *   that needs a new job returns the new id, and CloudFormation's clean-up
+ *   Delete of the old one cancels (or leaves) the old job.
  * - Time: one deadline from the Lambda context bounds every call and retry
  *   (deadline.ts).
  * - Failures are thrown, never returned, and bounded so that CloudFormation

@@ -26,6 +26,7 @@ import {
   MAX_JOB_DESCRIPTION_LENGTH,
   MAX_JOB_DOCUMENT_BYTES,
   MAX_JOB_ID_PREFIX_LENGTH,
+  MAX_JOB_TARGETS,
   PRESIGNED_URL_PLACEHOLDER,
   TARGET_ARN,
 } from './shared/deployment-contract';
@@ -440,6 +441,8 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
     });
     if (!props.targets || props.targets.length === 0) {
       issues.push('targets: is empty; give at least one thing or thing group');
+    } else if (props.targets.length > MAX_JOB_TARGETS) {
+      issues.push(`targets: has ${props.targets.length} things and thing groups; a job takes at most ${MAX_JOB_TARGETS} (target a thing group instead)`);
     }
     if (props.description !== undefined && !Token.isUnresolved(props.description) &&
         (props.description.length < 1 || props.description.length > MAX_JOB_DESCRIPTION_LENGTH)) {

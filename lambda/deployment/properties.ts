@@ -11,6 +11,7 @@ import {
   MAX_DESTINATION_PACKAGE_VERSIONS,
   MAX_JOB_DOCUMENT_BYTES,
   MAX_JOB_ID_PREFIX_LENGTH,
+  MAX_JOB_TARGETS,
   ON_REMOVAL_VALUES,
   OnRemovalValue,
   REPLACING_PROPERTIES,
@@ -56,8 +57,8 @@ export function readDeployment(raw: unknown): DesiredDeployment {
     issues.push(`JobIdPrefix: must be 1-${MAX_JOB_ID_PREFIX_LENGTH} characters of [a-zA-Z0-9_-]`);
   }
   const targets = stringList(props.Targets);
-  if (!targets || targets.length === 0) {
-    issues.push('Targets: must be a non-empty list of thing or thing-group ARNs');
+  if (!targets || targets.length === 0 || targets.length > MAX_JOB_TARGETS) {
+    issues.push(`Targets: must list 1-${MAX_JOB_TARGETS} thing or thing-group ARNs`);
   } else {
     targets.filter((t) => !TARGET_ARN.test(t)).slice(0, 3)
       .forEach((t) => issues.push(`Targets: '${truncate(t, 200)}' is not a thing or thing-group ARN`));

@@ -23,6 +23,12 @@ export const TARGET_SELECTIONS = ['SNAPSHOT', 'CONTINUOUS'] as const;
 /** IoT's limits on CreateJob (the API model). */
 export const MAX_DESTINATION_PACKAGE_VERSIONS = 25;
 export const MAX_JOB_ID_LENGTH = 64;
+/**
+ * Targets per job: the API reference states "the total number of targets
+ * associated with a job must not exceed 100" (for AssociateTargetsWithJob;
+ * that CreateJob has the same limit is [U], the model sets none).
+ */
+export const MAX_JOB_TARGETS = 100;
 export const JOB_ID_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 export const MAX_JOB_DESCRIPTION_LENGTH = 2028;
 export const MAX_JOB_DOCUMENT_BYTES = 32768;

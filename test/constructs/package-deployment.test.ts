@@ -222,6 +222,8 @@ describe('validation', () => {
     ['a DRAFT version', (s) => ({ targets: target, versions: [new PackageVersion(s, 'Draft', { packageName: 'fw', versionName: '1' })] }),
       /versions\[0\]: version 'Stack\/Draft' is declared DRAFT/],
     ['no targets', (s) => ({ targets: [], versions: [published(s)] }), /targets: is empty/],
+    ['101 targets', (s) => ({ targets: Array.from({ length: 101 }, (_, i) => DeploymentTarget.thingName(`t${i}`)), versions: [published(s)] }),
+      /targets: has 101 things and thing groups; a job takes at most 100/],
     ['a bad thing name', (s) => ({ targets: [DeploymentTarget.thingName('a b')], versions: [published(s)] }), /targets: thing name 'a b'/],
     ['a bad ARN', (s) => ({ targets: [DeploymentTarget.thingGroupArn('arn:aws:iot:eu-west-1:123456789012:thing/x')], versions: [published(s)] }),
       /targets: 'arn:aws:iot:eu-west-1:123456789012:thing\/x' is not a thinggroup ARN/],

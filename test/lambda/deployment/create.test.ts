@@ -92,6 +92,13 @@ test('invalid properties fail before any call, without quoting the document', as
   expect(iotMock.calls()).toHaveLength(0);
 });
 
+test('more than 100 targets fail before any call', async () => {
+  const targets = Array.from({ length: 101 }, (_, i) => `arn:aws:iot:eu-west-1:123456789012:thing/t${i}`);
+  const err = await rejectionOf(handler(create(deploymentProps({ Targets: targets }), RID)));
+  expect(err.message).toMatch(/Targets: must list 1-100 thing or thing-group ARNs/);
+  expect(iotMock.calls()).toHaveLength(0);
+});
+
 test('IoT\'s error names the operation and the job, not the document', async () => {
   iotMock.on(CreateJobCommand).rejects(Object.assign(new Error('Package version is in DRAFT'), { name: 'InvalidRequestException' }));
   const err = await rejectionOf(handler(create(deploymentProps(), RID)));
