@@ -4,7 +4,7 @@ import { create, deploymentProps, DOCUMENT, GROUP, jobArnOf, jobIdOf, PREFIX, st
 import { handler } from '../../../lambda';
 import { CREATION_MARKER_TAG } from '../../../src/shared/contract';
 import { REPLACES_TAG } from '../../../src/shared/deployment-contract';
-import { inputsOf, iotMock, logged, OTHER_RESOURCE_OWNER, ownMarker, rejectionOf, stubStackStatus, useMocks } from '../mocks';
+import { inputsOf, iotMock, logged, notFound, OTHER_RESOURCE_OWNER, ownMarker, rejectionOf, stubStackStatus, useMocks } from '../mocks';
 
 useMocks();
 beforeEach(() => stubStackStatus('CREATE_IN_PROGRESS'));
@@ -121,6 +121,12 @@ describe('the rollout wait', () => {
     await handler(create(deploymentProps({ WaitForRollout: wait }), RID));
     expect(iotMock.commandCalls(DescribeJobCommand)).toHaveLength(2);
     expect(iotMock.commandCalls(CancelJobCommand)).toHaveLength(0);
+  });
+
+  test('fails when the job disappears while waiting', async () => {
+    iotMock.on(DescribeJobCommand).rejects(notFound());
+    const err = await rejectionOf(handler(create(deploymentProps({ WaitForRollout: wait }), RID)));
+    expect(err.message).toMatch(/Rollout wait failed: job '.*' no longer exists/);
   });
 
   test.each([

@@ -12,7 +12,7 @@ import { handler } from '../../../lambda';
 import { replacingHash } from '../../../lambda/deployment/properties';
 import { CREATION_MARKER_TAG } from '../../../src/shared/contract';
 import { REPLACES_TAG } from '../../../src/shared/deployment-contract';
-import { commandNames, inputsOf, iotMock, notFound, OTHER_RESOURCE_OWNER, OWNER, stubStackStatus, stubTags, useMocks } from '../mocks';
+import { commandNames, inputsOf, iotMock, notFound, OTHER_RESOURCE_OWNER, OWNER, rejectionOf, stubStackStatus, stubTags, useMocks } from '../mocks';
 
 useMocks();
 
@@ -118,6 +118,13 @@ describe('delete', () => {
   test('a physical id that is not a job id needs no call', async () => {
     await handler(remove('AWSCDK::CustomResourceProviderFramework::CREATE_FAILED', deploymentProps()));
     expect(iotMock.calls()).toHaveLength(0);
+  });
+
+  test('a cancel IoT refuses on a running job fails the delete, naming the job', async () => {
+    stubOwnJob(OLD);
+    iotMock.on(CancelJobCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'LimitExceededException' }));
+    const err = await rejectionOf(handler(remove(OLD, deploymentProps())));
+    expect(err.message).toMatch(new RegExp(`CancelJob failed for job '${OLD}': LimitExceededException: Rate exceeded`));
   });
 
   test('a job that finished while being cancelled counts as cancelled', async () => {
