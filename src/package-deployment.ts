@@ -43,6 +43,9 @@ const MAX_ROLLOUT_WAIT = Duration.seconds(235);
 
 const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 
+/** IoT's 50 tags per job, less the handler's creation marker and deployment tag. */
+const MAX_DEPLOYMENT_TAGS = 48;
+
 /**
  * Things or thing groups a deployment targets.
  *
@@ -493,6 +496,18 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
     for (const [key, value] of Object.entries(Stack.of(this).tags.tagValues())) {
       this.cdkTagManager.setTag(key, value, 0);
     }
+    // Tags arriving later through Tags.of() are counted when the app synthesizes.
+    this.node.addValidation({
+      validate: () => {
+        const keys = Object.keys(this.cdkTagManager.tagValues());
+        const reserved = keys.filter((k) => k.startsWith('cdk-iot-package-catalog:'));
+        return [
+          ...keys.length > MAX_DEPLOYMENT_TAGS
+            ? [`${subject}: the job would have ${keys.length} tags; IoT allows 50, and the handler adds 2 of its own, so at most ${MAX_DEPLOYMENT_TAGS}`] : [],
+          ...reserved.length > 0 ? [`${subject}: tag '${reserved[0]}' is reserved for the handler`] : [],
+        ];
+      },
+    });
 
     const provider = PackageVersionProvider.getOrCreate(this);
     let resource: CustomResource | undefined;

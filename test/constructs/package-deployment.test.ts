@@ -214,6 +214,15 @@ test('an imported version is deployed as given: its status is left to IoT', () =
     .toEqual(['arn:aws:iot:eu-west-1:123456789012:package/fw/version/2.0']);
 });
 
+test.each([
+  ['49 tags', Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, 'v'])), /the job would have 49 tags; IoT allows 50, and the handler adds 2 of its own, so at most 48/],
+  ['a reserved tag', { 'cdk-iot-package-catalog:x': 'v' }, /tag 'cdk-iot-package-catalog:x' is reserved for the handler/],
+])('%s fail synthesis', (_, tags, message) => {
+  const stack = newStack();
+  new PackageDeployment(stack, 'Rollout', { versions: [published(stack)], targets: [DeploymentTarget.thingName('dev1')], tags });
+  expect(() => Template.fromStack(stack)).toThrow(message);
+});
+
 describe('validation', () => {
   const target = [DeploymentTarget.thingName('dev1')];
   test.each<[string, (stack: Stack) => any, RegExp]>([
