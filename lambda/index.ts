@@ -17,6 +17,9 @@
  *   `destinationPackageVersions`. It changes only when PackageName or
  *   VersionName change (a replacement); CloudFormation then deletes the old
  *   version in its clean-up phase.
+ * - Physical id of a deployment: its job id (deployment/job.ts); a change
+ *   that needs a new job returns the new id, and CloudFormation's clean-up
+ *   Delete of the old one cancels (or leaves) the old job.
  * - Time: one deadline from the Lambda context bounds every call and retry
  *   (deadline.ts).
  * - Failures are thrown, never returned, and bounded so that CloudFormation
@@ -25,6 +28,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { RemainingTime, withDeadline } from './deadline';
 import { defaultVersionHandlers } from './default-version';
+import { deploymentHandlers } from './deployment';
 import { truncate } from './errors';
 import { boundedFailure } from './failure';
 import { fleetIndexingHandlers } from './fleet-indexing';
@@ -36,6 +40,7 @@ import { HandlerResponse } from './response';
 import { versionHandlers } from './version';
 import { RESOURCE_TYPE as VERSION_TYPE } from '../src/shared/contract';
 import { DEFAULT_VERSION_RESOURCE_TYPE } from '../src/shared/default-version-contract';
+import { DEPLOYMENT_RESOURCE_TYPE } from '../src/shared/deployment-contract';
 import { FLEET_INDEXING_RESOURCE_TYPE } from '../src/shared/fleet-indexing-contract';
 import { PACKAGE_CONFIGURATION_RESOURCE_TYPE } from '../src/shared/package-configuration-contract';
 import { PACKAGE_RESOURCE_TYPE } from '../src/shared/package-contract';
@@ -63,6 +68,7 @@ const RESOURCE_TYPES: Readonly<Record<string, ResourceHandlers>> = {
   [DEFAULT_VERSION_RESOURCE_TYPE]: defaultVersionHandlers,
   [FLEET_INDEXING_RESOURCE_TYPE]: fleetIndexingHandlers,
   [PACKAGE_CONFIGURATION_RESOURCE_TYPE]: packageConfigurationHandlers,
+  [DEPLOYMENT_RESOURCE_TYPE]: deploymentHandlers,
 };
 
 function dispatch(event: CloudFormationCustomResourceEvent): Promise<HandlerResponse> {

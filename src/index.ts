@@ -6,3 +6,4 @@ export * from './software-package';
 export * from './package-default-version';
 export * from './fleet-indexing';
 export * from './package-configuration';
+export * from './package-deployment';

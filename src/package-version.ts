@@ -18,7 +18,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
 import { PackageVersionProps } from './package-version-props';
-import { recordDeclaredStatus } from './private/declared-status';
+import { declareVersion } from './private/declared-status';
 import { registerForDuplicateCheck } from './private/duplicate-versions';
 import { dependOnFleetIndexing, packageDependency } from './private/package-dependency';
 import { PackageVersionProvider } from './private/provider';
@@ -28,6 +28,7 @@ import {
   ATTR_ERROR_REASON,
   ATTR_SBOM_VALIDATION_STATUS,
   ATTR_STATUS,
+  DEFAULT_STATUS,
   PackageVersionResourceProperties,
   RESOURCE_TYPE,
   S3ObjectProperty,
@@ -380,8 +381,6 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     checkRemovalPolicy(this, props.removalPolicy);
     // The same version declared twice in one account and region fails at synth.
     registerForDuplicateCheck(this, packageName, props.versionName);
-    // For PackageDefaultVersion's synth-time check.
-    recordDeclaredStatus(this, props.status?.value);
 
     this.cdkTagManager = new TagManager(TagType.MAP, RESOURCE_TYPE, props.tags);
     // CloudFormation does not pass a stack's tags on to custom resources, so
@@ -462,6 +461,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     this.packageVersionStatus = this.resource.getAttString(ATTR_STATUS);
     this.packageVersionErrorReason = this.resource.getAttString(ATTR_ERROR_REASON);
     this.sbomValidationStatus = this.resource.getAttString(ATTR_SBOM_VALIDATION_STATUS);
+    declareVersion(this, { status: props.status?.value ?? DEFAULT_STATUS, artifact });
   }
 
   /**

@@ -48,6 +48,9 @@ const GET_ATT: Record<string, string> = {
   'AWS::S3::Bucket.Arn': `arn:${PARTITION}:s3:::${'x'.repeat(63)}`,
   'AWS::KMS::Key.Arn': `${arnPrefix('kms')}:key/${'x'.repeat(36)}`,
   'AWS::IoT::SoftwarePackage.PackageArn': `${arnPrefix('iot')}:package/${'x'.repeat(PACKAGE_NAME_MAX)}`,
+  // Targets of a PackageDeployment (thing and thing-group names have at most 128 characters).
+  'AWS::IoT::Thing.Arn': `${arnPrefix('iot')}:thing/${'x'.repeat(128)}`,
+  'AWS::IoT::ThingGroup.Arn': `${arnPrefix('iot')}:thinggroup/${'x'.repeat(128)}`,
 };
 
 /** Anything else that does not resolve: as long as an ARN in a policy can be. */

@@ -4,13 +4,16 @@
  * constructs that cause them; everything else must be clean.
  */
 import * as path from 'path';
-import { App, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { FleetIndexing, PackageConfiguration, PackageVersion, PackageVersionArtifact, PackageVersionSbom } from '../../src';
+import {
+  DeploymentTarget, FleetIndexing, PackageConfiguration, PackageDeployment, PackageVersion, PackageVersionArtifact, PackageVersionSbom,
+  PackageVersionStatus,
+} from '../../src';
 
 function buildApp(): App {
   const app = new App();
@@ -18,7 +21,8 @@ function buildApp(): App {
   const pkg = new iot.CfnSoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
   new PackageVersion(stack, 'V1', { packageName: pkg.ref, versionName: '1.0.0', description: 'First', attributes: { channel: 'stable' } });
   new PackageVersion(stack, 'V2', { packageName: pkg.ref, versionName: '1.1.0' });
-  new PackageVersion(stack, 'Other', { packageName: 'bootloader', versionName: '3' });
+  const other = new PackageVersion(stack, 'Other', { packageName: 'bootloader', versionName: '3', status: PackageVersionStatus.PUBLISHED });
+  new PackageDeployment(stack, 'Rollout', { versions: [other], targets: [DeploymentTarget.thingGroupName('fleet')] });
   return app;
 }
 
@@ -27,6 +31,21 @@ test('no AwsSolutions violations', () => {
   const report = new AwsSolutionsChecks(app).validateScope(app);
 
   expect(report.violations.map((v) => `${v.ruleName}: ${v.description.split('\n')[0]}`)).toEqual([]);
+});
+
+test('no violations for a deployment whose logical id is overridden, once the app is synthesized', () => {
+  const app = new App();
+  const stack = new Stack(app, 'OverrideStack');
+  const version = new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1', status: PackageVersionStatus.PUBLISHED });
+  const deployment = new PackageDeployment(stack, 'Rollout', { versions: [version], targets: [DeploymentTarget.thingName('dev1')] });
+  (deployment.node.findChild('Resource').node.defaultChild as CfnResource).overrideLogicalId('FleetRollout');
+  const checks = new AwsSolutionsChecks(app);
+  expect(checks.validateScope(app).violations.map((v) => v.ruleName))
+    .toEqual(['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:<AWS::Region>:<AWS::AccountId>:job/FleetRollout-*]']);
+
+  app.synth();
+
+  expect(checks.validateScope(app).violations).toEqual([]);
 });
 
 test('no violations for a package name from a Lazy, once the app is synthesized', () => {
@@ -69,6 +88,7 @@ test('without the library\'s acknowledgements the checks do find the expected ru
   expect(rules).toEqual([
     'AwsSolutions-IAM5[Resource::*]',
     expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<cdkiotpackagecatalogPackageVersionProviderHandler[0-9A-F]{8}\.Arn>:\*\]$/),
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:eu-west-1:123456789012:job/Rollout5400B0F2-*]',
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:eu-west-1:123456789012:package/<Firmware>/version/*]',
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:eu-west-1:123456789012:package/bootloader/version/*]',
     'AwsSolutions-L1',

@@ -195,7 +195,9 @@ function expectNewApi({ outdir, template, recipesMatchFixture }: Synthesized): v
     isDeepStrictEqual(r.Properties?.Roles, [{ Ref: handlerRole }]) &&
     r.Properties?.PolicyDocument.Statement.some((st: Record<string, unknown>) => isDeepStrictEqual(st,
       { Action: ['s3:GetObject', 's3:GetObjectVersion'], Effect: 'Allow', Resource: objectsOf(bucket) })));
+  // The handler's own (a deployment's presigned-URL role reads artifacts too).
   const readPolicies = resources.filter(([, r]) => r.Type === 'AWS::IAM::Policy' &&
+    isDeepStrictEqual(r.Properties?.Roles, [{ Ref: handlerRole }]) &&
     JSON.stringify(r.Properties?.PolicyDocument).includes('"s3:GetObject"'));
   expect(readPolicies).toHaveLength(6);
   for (const [versionName, { buckets }] of Object.entries(expected)) {

@@ -238,3 +238,36 @@ describe('what IoT checks on the caller\'s behalf', () => {
     expect(await check([head], template(allow('s3:GetObject', 'arn:aws:s3:::artifacts/*')))).toEqual([]);
   });
 });
+
+describe('CreateJob (package deployments)', () => {
+  const JOB = `arn:aws:iot:${REGION}:${ACCOUNT}:job/Rollout-0123456789abcdef`;
+  const GROUP = `arn:aws:iot:${REGION}:${ACCOUNT}:thinggroup/fleet`;
+  const PRESIGN = `arn:aws:iam::${ACCOUNT}:role/presign`;
+  const createJob = request('CreateJob', {
+    uriLabels: { jobId: 'Rollout-0123456789abcdef' },
+    jobTargets: [GROUP],
+    destinationPackageVersions: [VER],
+    presignedUrlRoleArn: PRESIGN,
+    tagged: true,
+  });
+  const granted = [
+    allow('iot:CreateJob', [`arn:aws:iot:${REGION}:${ACCOUNT}:job/Rollout-*`, GROUP, VER]),
+    allow(['iot:TagResource'], `arn:aws:iot:${REGION}:${ACCOUNT}:job/Rollout-*`),
+    allow('iam:PassRole', PRESIGN),
+  ];
+
+  test('is authorized on the job, its targets and its versions; thing groups alone satisfy the targets', async () => {
+    expect(callOf(createJob, { stackId: STACK_ID }).arns).toEqual([JOB, GROUP, VER]);
+    expect(await check([createJob], template(...granted))).toEqual([]);
+  });
+
+  test.each([
+    ['a target', [allow('iot:CreateJob', [`arn:aws:iot:${REGION}:${ACCOUNT}:job/Rollout-*`, VER]), granted[1], granted[2]], GROUP],
+    ['a version', [allow('iot:CreateJob', [`arn:aws:iot:${REGION}:${ACCOUNT}:job/Rollout-*`, GROUP]), granted[1], granted[2]], VER],
+    ['iam:PassRole on the presigned-URL role', [granted[0], granted[1]], PRESIGN],
+    ['iot:TagResource on the job', [granted[0], granted[2]], JOB],
+  ])('without %s it is denied', async (_, statements, arn) => {
+    const violations = await check([createJob], template(...statements));
+    expect(violations).toEqual([expect.stringContaining(arn)]);
+  });
+});

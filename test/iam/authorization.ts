@@ -92,6 +92,11 @@ export function callOf(request: RecordedRequest, options: Pick<AuthorizationOpti
     }
     return { ...base, arns: [], problem: `its resource '${request.resourceArn}' is not an ARN the checker can resolve` };
   }
+  if (prefix === 'iot' && labels.jobId) {
+    // CreateJob is authorized on the job, its targets and its package versions.
+    const jobArn = `arn:${partition}:iot:${request.region}:${request.accountId}:job/${labels.jobId}`;
+    return { ...base, arns: [jobArn, ...request.jobTargets ?? [], ...request.destinationPackageVersions ?? []] };
+  }
   if (prefix === 'iot' && labels.packageName) {
     const packageArn = `arn:${partition}:iot:${request.region}:${request.accountId}:package/${labels.packageName}`;
     return { ...base, arns: labels.versionName ? [packageArn, `${packageArn}/version/${labels.versionName}`] : [packageArn] };
@@ -112,6 +117,16 @@ export function callOf(request: RecordedRequest, options: Pick<AuthorizationOpti
  * policy, so AssociateSbomWithPackageVersion adds nothing here.
  */
 export function dependentCallsOf(request: RecordedRequest, options: Pick<AuthorizationOptions, 'partition'>): Call[] {
+  if (request.service === 'iot' && request.operation === 'CreateJob') {
+    // Passing the presigned-URL role needs iam:PassRole on it; tags on the
+    // new job need iot:TagResource on it, as for CreatePackageVersion.
+    const jobArn = `arn:${options.partition ?? 'aws'}:iot:${request.region}:${request.accountId}:job/${request.uriLabels?.jobId}`;
+    const where = { accountId: request.accountId, region: request.region };
+    return [
+      ...request.presignedUrlRoleArn ? [{ action: 'iam:PassRole', arns: [request.presignedUrlRoleArn], ...where }] : [],
+      ...request.tagged ? [{ action: 'iot:TagResource', arns: [jobArn], ...where }] : [],
+    ];
+  }
   const location = request.artifactS3Location;
   if (request.service !== 'iot' || !location?.bucket || !location.key) {
     return [];
@@ -435,7 +450,11 @@ export async function findViolations(
       continue;
     }
     const present = new Set(checked.flatMap((c) => c.types));
-    const absent = data.resourceTypes.filter((t) => t.required && !present.has(t.name)).map((t) => t.name);
+    // The reference marks both thing and thinggroup required for CreateJob;
+    // a job's targets are things, thing groups or both: either one will do.
+    const oneOf = call.action.toLowerCase() === 'iot:createjob' && (present.has('thing') || present.has('thinggroup'))
+      ? new Set(['thing', 'thinggroup']) : new Set<string>();
+    const absent = data.resourceTypes.filter((t) => t.required && !present.has(t.name) && !oneOf.has(t.name)).map((t) => t.name);
     if (absent.length > 0) {
       violation(`it requires resource type(s) ${absent.join(', ')}, which no ARN of the call is (does callOf() derive all its ARNs?)`);
     }

@@ -6,11 +6,15 @@
  * declared, so the test sees the calls of every test before it
  * (`allRequests()` survives moto's resets).
  */
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { findViolations } from './authorization';
-import { FleetIndexing, PackageConfiguration, PackageVersion, PackageVersionArtifact, SoftwarePackage } from '../../src';
+import {
+  DeploymentTarget, FleetIndexing, ISoftwarePackage, JobDocument, PackageConfiguration, PackageDeployment, PackageVersion,
+  PackageVersionArtifact, SoftwarePackage,
+} from '../../src';
 import { PackageVersionProvider, PROVIDER_ID } from '../../src/private/provider';
 import { HANDLER_CREDENTIALS } from '../lifecycle/cloudformation-simulator';
 import type { MotoServer, RecordedRequest } from '../moto/moto-server';
@@ -101,6 +105,7 @@ export function stackForCalls(
   if (operations.has('GetPackageConfiguration') || operations.has('UpdatePackageConfiguration')) {
     new PackageConfiguration(stack, 'PackageConfiguration');
   }
+  deploymentsFor(stack, requests);
   const provider = stack.node.findChild(PROVIDER_ID) as PackageVersionProvider;
   const roleLogicalId = stack.getLogicalId(provider.handlerRole.node.defaultChild as CfnElement);
   return { stack, roleLogicalId };
@@ -118,4 +123,47 @@ export function testHandlerCallsAuthorized(getMoto: () => MotoServer, options: H
       throw new Error(`The handler role does not allow ${violations.length} of the handler's calls:\n- ${violations.join('\n- ')}`);
     }
   });
+}
+
+/**
+ * One PackageDeployment per job-id prefix the calls name (the logical id of
+ * the deployment's custom resource, which the construct makes the prefix),
+ * with the targets, versions and presigned-URL role of that prefix's
+ * CreateJob calls, so the handler role has each deployment's policy.
+ */
+function deploymentsFor(stack: Stack, requests: readonly RecordedRequest[]): void {
+  const byPrefix = new Map<string, { targets: Set<string>; versions: Set<string>; roles: Set<string> }>();
+  for (const r of requests) {
+    const prefix = r.uriLabels?.jobId?.replace(/-[0-9a-f]{16}$/, '')
+      ?? (r.resourceArn ? /:job\/(.+)-[0-9a-f]{16}$/.exec(r.resourceArn)?.[1] : undefined);
+    if (!prefix) {
+      continue;
+    }
+    const entry = byPrefix.get(prefix) ?? { targets: new Set(), versions: new Set(), roles: new Set() };
+    byPrefix.set(prefix, entry);
+    r.jobTargets?.forEach((t) => entry.targets.add(t));
+    r.destinationPackageVersions?.forEach((v) => entry.versions.add(v));
+    if (r.presignedUrlRoleArn) {
+      entry.roles.add(r.presignedUrlRoleArn);
+    }
+  }
+  let n = 0;
+  for (const [prefix, entry] of byPrefix) {
+    const id = `Deployment${n++}`;
+    const versions = [...entry.versions];
+    const defaults = versions.filter((v) => v.endsWith('/version/$default'));
+    const [role] = [...entry.roles];
+    const deployment = new PackageDeployment(stack, id, {
+      versions: versions.filter((v) => !defaults.includes(v)).map((v, i) => PackageVersion.fromPackageVersionArn(stack, `${id}V${i}`, v)),
+      defaultVersionOf: defaults.map((v, i) => packageOf(stack, `${id}P${i}`, v.replace(/\/version\/\$default$/, ''))),
+      targets: [...entry.targets].map((t) => t.includes(':thinggroup/') ? DeploymentTarget.thingGroupArn(t) : DeploymentTarget.thingArn(t)),
+      document: JobDocument.fromString('{}'),
+      presignedUrl: role ? { role: iam.Role.fromRoleArn(stack, `${id}Role`, role) } : undefined,
+    });
+    (deployment.node.findChild('Resource').node.defaultChild as CfnResource).overrideLogicalId(prefix);
+  }
+}
+
+function packageOf(scope: Stack, id: string, packageArn: string): ISoftwarePackage {
+  return SoftwarePackage.fromPackageArn(scope, id, packageArn);
 }

@@ -45,7 +45,7 @@ import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 
 /** The resource types the handler manages, as its error lists them. */
 const MANAGED_TYPES = 'Custom::IotSoftwarePackage, Custom::IotPackageVersion, Custom::IotPackageDefaultVersion, ' +
-  'Custom::IotFleetIndexing, Custom::IotPackageConfiguration';
+  'Custom::IotFleetIndexing, Custom::IotPackageConfiguration, Custom::IotPackageDeployment';
 
 useMocks();
 

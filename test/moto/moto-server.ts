@@ -99,6 +99,14 @@ export interface RecordedRequest {
   readonly artifactS3Location?: RecordedS3Location;
   /** AssociateSbomWithPackageVersion with an `sbom.s3Location`: where it points. */
   readonly sbomS3Location?: RecordedS3Location;
+  /** CreateJob (iot_jobs.py): the targets' ARNs. */
+  readonly jobTargets?: string[];
+  /** CreateJob: the destinationPackageVersions' ARNs. */
+  readonly destinationPackageVersions?: string[];
+  /** CreateJob: presignedUrlConfig.roleArn, or null. */
+  readonly presignedUrlRoleArn?: string | null;
+  /** CreateJob: whether the request had tags. */
+  readonly tagged?: boolean;
   readonly accountId: string;
   readonly region: string;
   /**

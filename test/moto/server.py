@@ -4,7 +4,8 @@
 
 Imports iot_package_catalog (which patches moto's IoT backend and response
 class), iot_prerequisites (fleet indexing that replaces, the package
-configuration), cloudformation_hooks (DescribeStacks recorded, stack status settable)
+configuration), iot_jobs (IoT Jobs as the package deployment uses them),
+cloudformation_hooks (DescribeStacks recorded, stack status settable)
 and s3_hooks (S3 requests recorded, faults injectable) and then runs moto's own
 server entry point (moto.server.main, the
 `moto_server` command) in the foreground until it gets SIGINT or SIGTERM. All
@@ -22,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import iot_package_catalog  # noqa: E402,F401  (patches moto on import)
 import iot_prerequisites  # noqa: E402,F401  (patches moto on import; after iot_package_catalog)
+import iot_jobs  # noqa: E402,F401  (patches moto on import; after iot_package_catalog)
 import cloudformation_hooks  # noqa: E402,F401  (patches moto on import)
 import s3_hooks  # noqa: E402,F401  (patches moto on import)
 from moto.server import main  # noqa: E402

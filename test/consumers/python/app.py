@@ -5,17 +5,29 @@ built wheel (dist/python), aws-cdk-lib and constructs installed.
 """
 from pathlib import Path
 
-from aws_cdk import App, CfnOutput, CfnParameter, Environment, RemovalPolicy, Stack, Tags
+from aws_cdk import App, CfnOutput, CfnParameter, Duration, Environment, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_iot as iot
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from cdk_iot_package_catalog import (
+    DeploymentTarget,
+    ExponentialRolloutRate,
+    JobAbortCriterion,
+    JobDocument,
+    JobExecutionFailureType,
+    JobRemoval,
+    JobRetryCriterion,
+    JobRollout,
+    JobTargetSelection,
+    PackageDeployment,
     PackageVersion,
     PackageVersionArtifact,
     PackageVersionS3ObjectConfig,
     PackageVersionSbom,
     PackageVersionStatus,
+    PresignedUrlOptions,
+    RolloutWait,
 )
 from constructs import Construct
 
@@ -184,6 +196,50 @@ PackageVersion(stack, "Bootloader320",
     version_name="3.2.0",
     artifact=signed_bootloader,
     sbom=CompanionSbom(signed_bootloader),
+)
+
+# The release deployed to the EU fleet, a test rig and the lab; IoT presigns
+# the artifact's URL with a role the deployment creates.
+test_rig = iot.CfnThing(stack, "TestRig", thing_name="test-rig")
+lab = iot.CfnThingGroup(stack, "Lab", thing_group_name="lab")
+rollout = PackageDeployment(stack, "Rollout200",
+    versions=[release],
+    targets=[
+        DeploymentTarget.thing_group_name("fleet-eu"),
+        DeploymentTarget.thing_name("bench-1"),
+        DeploymentTarget.from_cfn_thing(test_rig),
+        DeploymentTarget.from_cfn_thing_group(lab),
+    ],
+    document=JobDocument.from_object({"steps": ["${aws:iot:package:firmware:version:2.0.0:artifact-location:s3-presigned-url}"]}),
+    description="Firmware 2.0.0",
+    rollout=JobRollout(
+        maximum_per_minute=50,
+        exponential_rate=ExponentialRolloutRate(base_rate_per_minute=5, increment_factor=1.5, number_of_succeeded_things=10),
+    ),
+    abort_criteria=[JobAbortCriterion(failure_type=JobExecutionFailureType.FAILED, threshold_percentage=10, min_executed_things=20)],
+    in_progress_timeout=Duration.hours(1),
+    retries=[JobRetryCriterion(failure_type=JobExecutionFailureType.TIMED_OUT, number_of_retries=2)],
+    wait_for_rollout=RolloutWait(min_success_percent=5, timeout=PackageDeployment.MAX_ROLLOUT_WAIT, poll_interval=Duration.seconds(10)),
+    tags={"release": "2.0.0"},
+)
+CfnOutput(stack, "RolloutJob", value=rollout.job_arn)
+CfnOutput(stack, "RolloutJobId", value=rollout.job_id)
+CfnOutput(stack, "RolloutPresignRole", value=rollout.presigned_url_role.role_arn)
+
+# The previous version, kept on the canary things that join the group later,
+# with the job runner's role presigning the URL.
+PackageDeployment(stack, "Canary130",
+    versions=[previous],
+    default_version_of=[],
+    targets=[
+        DeploymentTarget.thing_arn("arn:aws:iot:eu-west-1:123456789012:thing/canary-1"),
+        DeploymentTarget.thing_group_arn("arn:aws:iot:eu-west-1:123456789012:thinggroup/canaries"),
+    ],
+    document=JobDocument.from_string('{"url":"${aws:iot:package:firmware:version:1.3.0:artifact:s3-presigned-url}"}'),
+    presigned_url=PresignedUrlOptions(role=job_runner, expires_in=Duration.minutes(10)),
+    target_selection=JobTargetSelection.CONTINUOUS,
+    rollout=JobRollout(exponential_rate=ExponentialRolloutRate(base_rate_per_minute=1, increment_factor=2, number_of_notified_things=5)),
+    on_removal=JobRemoval.LEAVE_RUNNING,
 )
 
 app.synth()

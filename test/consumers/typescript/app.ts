@@ -7,13 +7,19 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnOutput, CfnParameter, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
+  DeploymentTarget,
+  JobDocument,
+  JobExecutionFailureType,
+  JobRemoval,
+  JobTargetSelection,
+  PackageDeployment,
   PackageVersion,
   PackageVersionArtifact,
   PackageVersionS3ObjectConfig,
@@ -189,6 +195,50 @@ new PackageVersion(stack, 'Bootloader320', {
   versionName: '3.2.0',
   artifact: signedBootloader,
   sbom: new CompanionSbom(signedBootloader),
+});
+
+// The release deployed to the EU fleet, a test rig and the lab; IoT presigns
+// the artifact's URL with a role the deployment creates.
+const testRig = new iot.CfnThing(stack, 'TestRig', { thingName: 'test-rig' });
+const lab = new iot.CfnThingGroup(stack, 'Lab', { thingGroupName: 'lab' });
+const rollout = new PackageDeployment(stack, 'Rollout200', {
+  versions: [release],
+  targets: [
+    DeploymentTarget.thingGroupName('fleet-eu'),
+    DeploymentTarget.thingName('bench-1'),
+    DeploymentTarget.fromCfnThing(testRig),
+    DeploymentTarget.fromCfnThingGroup(lab),
+  ],
+  document: JobDocument.fromObject({ steps: ['${aws:iot:package:firmware:version:2.0.0:artifact-location:s3-presigned-url}'] }),
+  description: 'Firmware 2.0.0',
+  rollout: {
+    maximumPerMinute: 50,
+    exponentialRate: { baseRatePerMinute: 5, incrementFactor: 1.5, numberOfSucceededThings: 10 },
+  },
+  abortCriteria: [{ failureType: JobExecutionFailureType.FAILED, thresholdPercentage: 10, minExecutedThings: 20 }],
+  inProgressTimeout: Duration.hours(1),
+  retries: [{ failureType: JobExecutionFailureType.TIMED_OUT, numberOfRetries: 2 }],
+  waitForRollout: { minSuccessPercent: 5, timeout: PackageDeployment.MAX_ROLLOUT_WAIT, pollInterval: Duration.seconds(10) },
+  tags: { release: '2.0.0' },
+});
+new CfnOutput(stack, 'RolloutJob', { value: rollout.jobArn });
+new CfnOutput(stack, 'RolloutJobId', { value: rollout.jobId });
+new CfnOutput(stack, 'RolloutPresignRole', { value: rollout.presignedUrlRole!.roleArn });
+
+// The previous version, kept on the canary things that join the group later,
+// with the job runner's role presigning the URL.
+new PackageDeployment(stack, 'Canary130', {
+  versions: [previous],
+  defaultVersionOf: [],
+  targets: [
+    DeploymentTarget.thingArn('arn:aws:iot:eu-west-1:123456789012:thing/canary-1'),
+    DeploymentTarget.thingGroupArn('arn:aws:iot:eu-west-1:123456789012:thinggroup/canaries'),
+  ],
+  document: JobDocument.fromString('{"url":"${aws:iot:package:firmware:version:1.3.0:artifact:s3-presigned-url}"}'),
+  presignedUrl: { role: jobRunner, expiresIn: Duration.minutes(10) },
+  targetSelection: JobTargetSelection.CONTINUOUS,
+  rollout: { exponentialRate: { baseRatePerMinute: 1, incrementFactor: 2, numberOfNotifiedThings: 5 } },
+  onRemoval: JobRemoval.LEAVE_RUNNING,
 });
 
 app.synth();

@@ -6,16 +6,29 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import io.github.cdkiotpackagecatalog.DeploymentTarget;
+import io.github.cdkiotpackagecatalog.ExponentialRolloutRate;
 import io.github.cdkiotpackagecatalog.IPackageVersion;
+import io.github.cdkiotpackagecatalog.JobAbortCriterion;
+import io.github.cdkiotpackagecatalog.JobDocument;
+import io.github.cdkiotpackagecatalog.JobExecutionFailureType;
+import io.github.cdkiotpackagecatalog.JobRemoval;
+import io.github.cdkiotpackagecatalog.JobRetryCriterion;
+import io.github.cdkiotpackagecatalog.JobRollout;
+import io.github.cdkiotpackagecatalog.JobTargetSelection;
+import io.github.cdkiotpackagecatalog.PackageDeployment;
 import io.github.cdkiotpackagecatalog.PackageVersion;
 import io.github.cdkiotpackagecatalog.PackageVersionArtifact;
 import io.github.cdkiotpackagecatalog.PackageVersionAttributes;
 import io.github.cdkiotpackagecatalog.PackageVersionS3ObjectConfig;
 import io.github.cdkiotpackagecatalog.PackageVersionSbom;
 import io.github.cdkiotpackagecatalog.PackageVersionStatus;
+import io.github.cdkiotpackagecatalog.PresignedUrlOptions;
+import io.github.cdkiotpackagecatalog.RolloutWait;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.CfnParameter;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -24,6 +37,8 @@ import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.iot.CfnSoftwarePackage;
+import software.amazon.awscdk.services.iot.CfnThing;
+import software.amazon.awscdk.services.iot.CfnThingGroup;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.s3.Bucket;
@@ -229,6 +244,56 @@ public final class ConsumerApp {
                 .versionName("3.2.0")
                 .artifact(signedBootloader)
                 .sbom(new CompanionSbom(signedBootloader))
+                .build();
+
+        // The release deployed to the EU fleet, a test rig and the lab; IoT presigns
+        // the artifact's URL with a role the deployment creates.
+        CfnThing testRig = CfnThing.Builder.create(stack, "TestRig").thingName("test-rig").build();
+        CfnThingGroup lab = CfnThingGroup.Builder.create(stack, "Lab").thingGroupName("lab").build();
+        PackageDeployment rollout = PackageDeployment.Builder.create(stack, "Rollout200")
+                .versions(List.of(release))
+                .targets(List.of(
+                        DeploymentTarget.thingGroupName("fleet-eu"),
+                        DeploymentTarget.thingName("bench-1"),
+                        DeploymentTarget.fromCfnThing(testRig),
+                        DeploymentTarget.fromCfnThingGroup(lab)))
+                .document(JobDocument.fromObject(Map.of("steps",
+                        List.of("${aws:iot:package:firmware:version:2.0.0:artifact-location:s3-presigned-url}"))))
+                .description("Firmware 2.0.0")
+                .rollout(JobRollout.builder()
+                        .maximumPerMinute(50)
+                        .exponentialRate(ExponentialRolloutRate.builder()
+                                .baseRatePerMinute(5).incrementFactor(1.5).numberOfSucceededThings(10).build())
+                        .build())
+                .abortCriteria(List.of(JobAbortCriterion.builder()
+                        .failureType(JobExecutionFailureType.FAILED).thresholdPercentage(10).minExecutedThings(20).build()))
+                .inProgressTimeout(Duration.hours(1))
+                .retries(List.of(JobRetryCriterion.builder()
+                        .failureType(JobExecutionFailureType.TIMED_OUT).numberOfRetries(2).build()))
+                .waitForRollout(RolloutWait.builder()
+                        .minSuccessPercent(5).timeout(PackageDeployment.MAX_ROLLOUT_WAIT).pollInterval(Duration.seconds(10)).build())
+                .tags(Map.of("release", "2.0.0"))
+                .build();
+        CfnOutput.Builder.create(stack, "RolloutJob").value(rollout.getJobArn()).build();
+        CfnOutput.Builder.create(stack, "RolloutJobId").value(rollout.getJobId()).build();
+        CfnOutput.Builder.create(stack, "RolloutPresignRole").value(rollout.getPresignedUrlRole().getRoleArn()).build();
+
+        // The previous version, kept on the canary things that join the group later,
+        // with the job runner's role presigning the URL.
+        PackageDeployment.Builder.create(stack, "Canary130")
+                .versions(List.of(previous))
+                .defaultVersionOf(List.of())
+                .targets(List.of(
+                        DeploymentTarget.thingArn("arn:aws:iot:eu-west-1:123456789012:thing/canary-1"),
+                        DeploymentTarget.thingGroupArn("arn:aws:iot:eu-west-1:123456789012:thinggroup/canaries")))
+                .document(JobDocument.fromString("{\"url\":\"${aws:iot:package:firmware:version:1.3.0:artifact:s3-presigned-url}\"}"))
+                .presignedUrl(PresignedUrlOptions.builder().role(jobRunner).expiresIn(Duration.minutes(10)).build())
+                .targetSelection(JobTargetSelection.CONTINUOUS)
+                .rollout(JobRollout.builder()
+                        .exponentialRate(ExponentialRolloutRate.builder()
+                                .baseRatePerMinute(1).incrementFactor(2).numberOfNotifiedThings(5).build())
+                        .build())
+                .onRemoval(JobRemoval.LEAVE_RUNNING)
                 .build();
 
         app.synth();
