@@ -15,9 +15,11 @@
  * - A physical id that is not a designation id comes after a Create whose
  *   response was lost: the properties then name the version, and the
  *   default is unset if it is that version.
- * - The same holds during a rollback: a rollback's Delete of a designation
- *   finds the default already set back by the rollback's Update (and
- *   leaves it), or unsets the default it set.
+ * - During a rollback, CloudFormation may update a replaced designation
+ *   back (its Delete of the new physical id then finds the default already
+ *   set back, and leaves it), or delete what the failed deployment made
+ *   without an Update: the Delete then sets the default this resource
+ *   replaced back (the marker records it), or unsets it if there was none.
  */
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { packageArnOf } from './designate';
@@ -26,6 +28,7 @@ import { designationOf } from './properties';
 import { parseDefaultVersionId } from '../../src/shared/default-version-contract';
 import { readStackStatus } from '../aws/cloudformation';
 import { findPackage, updatePackage } from '../aws/iot';
+import { errorName } from '../errors';
 import { log } from '../log';
 import { callerOf } from '../ownership';
 import { HandlerResponse } from '../response';
@@ -62,10 +65,19 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): 
     log('the package\'s default is not the version this resource set: leaving it', { version, currentDefault: pkg.defaultVersionName ?? null });
     return done;
   }
-  if (marker?.previous !== undefined && isRollback(await readStackStatus(event.StackId))) {
+  const rollingBack = marker !== undefined && (marker.previous !== undefined || marker.previousDefault !== undefined)
+    && isRollback(await readStackStatus(event.StackId));
+  if (rollingBack && marker.previous !== undefined) {
     // Taken over from another resource in the deployment now rolling back: hand it back.
     await writeDefaultMarker(packageArn, marker.previous);
     log('rollback: the default goes back to the resource that set it before; leaving it', { version });
+    return done;
+  }
+  if (rollingBack && typeof marker.previousDefault === 'string' && await restoreDefault(packageName, marker.previousDefault)) {
+    // CloudFormation deletes the designation a failed deployment made (or
+    // replaced) instead of updating it back: the default it replaced returns.
+    await writeDefaultMarker(packageArn, owner);
+    log('rollback: the default this resource replaced is set again', { version, restored: marker.previousDefault });
     return done;
   }
   await updatePackage({ packageName, unsetDefaultVersion: true }, ['unsetDefaultVersion']);
@@ -74,4 +86,19 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): 
   }
   log('default version unset', { version });
   return done;
+}
+
+/**
+ * Sets the default back to a version, if IoT still lets it be the default.
+ * A rollback must finish: a version that is gone or no longer publishable
+ * is logged, and the caller unsets the default instead.
+ */
+async function restoreDefault(packageName: string, versionName: string): Promise<boolean> {
+  try {
+    await updatePackage({ packageName, defaultVersionName: versionName }, ['defaultVersionName']);
+    return true;
+  } catch (e) {
+    log('rollback: the earlier default cannot be set again; unsetting instead', { version: `${packageName}/${versionName}`, reason: errorName(e) });
+    return false;
+  }
 }

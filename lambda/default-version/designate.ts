@@ -4,9 +4,11 @@
  * GetPackageVersion first: a version that is missing or DRAFT is refused
  * with what to do (IoT would refuse it too, with a less helpful message).
  * Then GetPackage, and UpdatePackage only when the default is another
- * version (or none), so a retried request changes nothing twice. Last, the
- * package's marker tag is set to this resource, if it names another (or
- * none), recording the one it replaces: see DEFAULT_VERSION_MARKER_TAG.
+ * version (or none), so a retried request changes nothing twice. Before
+ * that call, the package's marker tag is set to this resource, recording
+ * the designation and the default it replaces (when the default is already
+ * the version, only a marker naming another resource is replaced): see
+ * DEFAULT_VERSION_MARKER_TAG.
  */
 import type { CloudFormationCustomResourceCreateEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
 import { readDefaultMarker, writeDefaultMarker } from './marker';
@@ -78,17 +80,20 @@ export async function designate(
   }
   const packageArn = pkg.packageArn ?? packageArnOf(event.StackId, packageName, arn);
   const marker = await readDefaultMarker(packageArn);
+  const { owner } = callerOf(event);
   if (pkg.defaultVersionName === versionName) {
     log('already the default version: nothing to change', { version });
+    if (marker?.owner !== owner) {
+      await writeDefaultMarker(packageArn, owner, marker?.owner);
+      log('recorded this resource as the one that set the default', { version, tookOverFromAnotherResource: marker !== undefined });
+    }
   } else {
+    // The marker first, with the default it replaces: a retry finds it
+    // written (and the default it recorded), and a rollback can put that
+    // default back.
+    await writeDefaultMarker(packageArn, owner, marker?.owner, pkg.defaultVersionName ?? null);
     await updatePackage({ packageName, defaultVersionName: versionName }, ['defaultVersionName']);
     log('default version set', { version, previousDefault: pkg.defaultVersionName ?? null });
-  }
-  // After the default: a retry finds the marker written, or writes it.
-  const { owner } = callerOf(event);
-  if (marker?.owner !== owner) {
-    await writeDefaultMarker(packageArn, owner, marker?.owner);
-    log('recorded this resource as the one that set the default', { version, tookOverFromAnotherResource: marker !== undefined });
   }
   return response(event.StackId, packageName, versionName, arn);
 }

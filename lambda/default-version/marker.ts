@@ -12,9 +12,15 @@ export interface DefaultMarker {
   readonly owner: string;
   /** The designation that had set it before, when another one had. */
   readonly previous?: string;
+  /**
+   * The package's default before `owner` changed it: a version name, `null`
+   * when there was none; undefined when not recorded (`owner` found the
+   * default already set, or the marker predates the record).
+   */
+  readonly previousDefault?: string | null;
 }
 
-const MARKER_VALUE = /^([0-9a-f]{32})(?:\/([0-9a-f]{32}))?$/;
+const MARKER_VALUE = /^([0-9a-f]{32})(?:\/([0-9a-f]{32}))?(?:=([a-zA-Z0-9_.-]*))?$/;
 
 /** Parses a marker's value; undefined when absent or malformed (then no designation is known to have set the default). */
 export function parseDefaultMarker(value: string | undefined): DefaultMarker | undefined {
@@ -22,19 +28,24 @@ export function parseDefaultMarker(value: string | undefined): DefaultMarker | u
   if (!m) {
     return undefined;
   }
-  return m[2] === undefined ? { owner: m[1] } : { owner: m[1], previous: m[2] };
+  return {
+    owner: m[1],
+    ...(m[2] === undefined ? {} : { previous: m[2] }),
+    ...(m[3] === undefined ? {} : { previousDefault: m[3] === '' ? null : m[3] }),
+  };
 }
 
-export function defaultMarkerValue(owner: string, previous?: string): string {
-  return previous === undefined || previous === owner ? owner : `${owner}/${previous}`;
+export function defaultMarkerValue(owner: string, previous?: string, previousDefault?: string | null): string {
+  const owners = previous === undefined || previous === owner ? owner : `${owner}/${previous}`;
+  return previousDefault === undefined ? owners : `${owners}=${previousDefault ?? ''}`;
 }
 
 export async function readDefaultMarker(packageArn: string): Promise<DefaultMarker | undefined> {
   return parseDefaultMarker((await listTags(packageArn))[DEFAULT_VERSION_MARKER_TAG]);
 }
 
-export async function writeDefaultMarker(packageArn: string, owner: string, previous?: string): Promise<void> {
-  await tagResource(packageArn, { [DEFAULT_VERSION_MARKER_TAG]: defaultMarkerValue(owner, previous) });
+export async function writeDefaultMarker(packageArn: string, owner: string, previous?: string, previousDefault?: string | null): Promise<void> {
+  await tagResource(packageArn, { [DEFAULT_VERSION_MARKER_TAG]: defaultMarkerValue(owner, previous, previousDefault) });
 }
 
 export async function removeDefaultMarker(packageArn: string): Promise<void> {

@@ -85,13 +85,18 @@ export function parseDefaultVersionId(id: string): DefaultVersionIdentity | unde
  * Tag the handler puts on a package whose default it sets: which
  * designation (CloudFormation resource) set the default last, as
  * `<owner>` or `<owner>/<previousOwner>` (owners as in the version's
- * creation marker: a hash of the stack name and logical id).
+ * creation marker: a hash of the stack name and logical id), followed by
+ * `=<previousDefault>` when this designation changed the default: the
+ * version that was the default before (empty: there was none).
  *
  * It lets a Delete tell "the default is the version I set" from "another
  * designation set the same version since": when a construct moves within
  * its stack (a new logical id), the new designation sets the same default
  * under the same physical id, and the old one's Delete, in the clean-up
  * phase, must then leave it. The previous owner lets a rollback of such a
- * move hand the default back instead of unsetting it.
+ * move hand the default back instead of unsetting it. The previous default
+ * lets a rollback that deletes the designation it made (rather than
+ * updating it back, which CloudFormation may do instead) put the earlier
+ * default back instead of leaving the package without one.
  */
 export const DEFAULT_VERSION_MARKER_TAG = 'cdk-iot-package-catalog:default-version';

@@ -17,7 +17,7 @@ import { CreatePackageVersionCommand, GetPackageCommand, UpdatePackageCommand } 
 import { App, Stack } from 'aws-cdk-lib';
 import { STACK_NAME } from './cloudformation-simulator';
 import { useLifecycle } from './harness';
-import { PlayedRequest, StackDeployer } from './stack-deployer';
+import { PlayedRequest, ReplacementRollback, StackDeployer } from './stack-deployer';
 import { PackageVersionStatus, SoftwarePackage } from '../../src';
 
 const env = useLifecycle();
@@ -128,20 +128,40 @@ test('c. removing the designation unsets the default and keeps the versions', as
   expect(await env.versionExists('2.0.0', PKG)).toBe(true);
 });
 
-test('d. a failed deployment that changed the default rolls it back to the old default', async () => {
-  await expectDeployed({ versions: ['1.0.0', '2.0.0'], defaultVersion: '1.0.0' });
-  // A version made outside the stack, with the name of the stack's next one: its create fails.
-  await env.iot.send(new CreatePackageVersionCommand({ packageName: PKG, versionName: '9.0.0' }));
+describe.each<[ReplacementRollback, string[]]>([
+  ['update', ['rollback Update DefaultVersion', 'rollback-cleanup Delete V900', 'rollback-cleanup Delete DefaultVersion']],
+  // No request for the old designation: the new one's delete puts the old default back.
+  ['delete-new', ['rollback-cleanup Delete V900', 'rollback-cleanup Delete DefaultVersion']],
+])('d. a failed deployment that changed the default (a rollback that sends a replaced resource %s)', (model, rollback) => {
+  test('rolls it back to the old default', async () => {
+    deployer = new StackDeployer(env.cfn, { replacementRollback: model });
+    await expectDeployed({ versions: ['1.0.0', '2.0.0'], defaultVersion: '1.0.0' });
+    // A version made outside the stack, with the name of the stack's next one: its create fails.
+    await env.iot.send(new CreatePackageVersionCommand({ packageName: PKG, versionName: '9.0.0' }));
 
-  const result = await deployer.deploy(stackOf({ versions: ['1.0.0', '2.0.0'], defaultVersion: '2.0.0', failingVersion: '9.0.0' }));
+    const result = await deployer.deploy(stackOf({ versions: ['1.0.0', '2.0.0'], defaultVersion: '2.0.0', failingVersion: '9.0.0' }));
 
-  expect(result.stackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
-  expect(steps(result.requests)).toEqual([
-    'deploy Update DefaultVersion', 'deploy Create V900 FAILED',
-    'rollback Update DefaultVersion', 'rollback-cleanup Delete V900', 'rollback-cleanup Delete DefaultVersion',
-  ]);
-  expect(await defaultOf()).toBe('1.0.0');
-  expect(await env.versionExists('9.0.0', PKG)).toBe(true); // not the stack's: untouched
+    expect(result.stackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(steps(result.requests)).toEqual(['deploy Update DefaultVersion', 'deploy Create V900 FAILED', ...rollback]);
+    expect(await defaultOf()).toBe('1.0.0');
+    expect(await env.versionExists('9.0.0', PKG)).toBe(true); // not the stack's: untouched
+
+    // And the stack goes on from there: removing the designation unsets the default.
+    await expectDeployed({ versions: ['1.0.0', '2.0.0'] });
+    expect(await defaultOf()).toBeUndefined();
+  });
+
+  test('a first designation rolled back puts back the default the package had before the stack set it', async () => {
+    deployer = new StackDeployer(env.cfn, { replacementRollback: model });
+    await expectDeployed({ versions: ['1.0.0', '2.0.0'] });
+    await env.iot.send(new UpdatePackageCommand({ packageName: PKG, defaultVersionName: '1.0.0' }));
+    await env.iot.send(new CreatePackageVersionCommand({ packageName: PKG, versionName: '9.0.0' }));
+
+    const result = await deployer.deploy(stackOf({ versions: ['1.0.0', '2.0.0'], defaultVersion: '2.0.0', failingVersion: '9.0.0' }));
+
+    expect(result.stackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(await defaultOf()).toBe('1.0.0');
+  });
 });
 
 test('e. a default set outside the stack, on a version the stack deletes: the delete refuses clearly and the version stays', async () => {

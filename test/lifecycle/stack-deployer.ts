@@ -68,13 +68,34 @@ export interface DeployResult {
   readonly cleanupFailure?: string;
 }
 
+/** How a rollback treats a resource that the failed deployment replaced (its update returned a new physical id). */
+export type ReplacementRollback =
+  /** An Update back to the previous properties, sent to the new physical resource; then, if the response names the old one, the new one is deleted. */
+  | 'update'
+  /** No request for the old physical resource, which is simply kept; the new one is deleted in the rollback's clean-up (as MiniStack does). */
+  | 'delete-new';
+
+export interface StackDeployerOptions {
+  readonly account?: string;
+  readonly region?: string;
+  /**
+   * Which of the two rollbacks of a replaced custom resource to play. Which
+   * one CloudFormation sends is not documented: handlers must be right with
+   * either. @default 'update'
+   */
+  readonly replacementRollback?: ReplacementRollback;
+}
+
 /** What the deployer does with a stack's custom resources. */
 export class StackDeployer {
   /** The custom resources deployed now, by logical id. */
   public readonly resources = new Map<string, StackResource>();
   private deployed = false;
+  private readonly env: { account: string; region: string };
 
-  constructor(private readonly cfn: CloudFormationSimulator, private readonly env = { account: '123456789012', region: 'us-east-1' }) {}
+  constructor(private readonly cfn: CloudFormationSimulator, private readonly options: StackDeployerOptions = {}) {
+    this.env = { account: options.account ?? '123456789012', region: options.region ?? 'us-east-1' };
+  }
 
   /** Deploys the stack as it is synthesized now: the stack's create, or an update of what was deployed before. */
   public async deploy(stack: Stack): Promise<DeployResult> {
@@ -182,6 +203,11 @@ export class StackDeployer {
     const replacedNew: StackResource[] = [];
     let failed = false;
     for (const { previous, now } of [...updated].reverse()) {
+      if (this.options.replacementRollback === 'delete-new' && now.physicalId !== previous.physicalId) {
+        this.resources.set(now.logicalId, previous);
+        replacedNew.push(now);
+        continue;
+      }
       const response = await this.cfn.send({
         RequestType: 'Update',
         ResourceType: now.type,

@@ -54,7 +54,8 @@ function stubLive(status: PackageVersionStatus | null = 'PUBLISHED', current: st
   iotMock.on(TagResourceCommand).resolves({});
 }
 
-const WRITES = ['GetPackageVersion', 'GetPackage', 'ListTagsForResource', 'UpdatePackage', 'TagResource'];
+/** The marker is written before the default, recording the default it replaces. */
+const WRITES = ['GetPackageVersion', 'GetPackage', 'ListTagsForResource', 'TagResource', 'UpdatePackage'];
 
 const DRAFT_REFUSAL =
   "Cannot make package version 'firmware/1.4.0' the default version of package 'firmware': it is DRAFT, and only a PUBLISHED or " +
@@ -75,7 +76,7 @@ describe('a version that can be the default', () => {
     expect(commandNames()).toEqual(WRITES);
     expect(inputsOf(UpdatePackageCommand)).toEqual([{ packageName: PKG, defaultVersionName: VER }]);
     expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: packageArn(PKG) }]);
-    expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: packageArn(PKG), tags: [{ Key: MARKER_TAG, Value: ME }] }]);
+    expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: packageArn(PKG), tags: [{ Key: MARKER_TAG, Value: `${ME}=1.3.0` }] }]);
     expect(cfnMock.calls()).toHaveLength(0);
     expect(notices('default version set')).toEqual([expect.objectContaining({ version: 'firmware/1.4.0', previousDefault: '1.3.0' })]);
     expect(logged()).not.toContain(RESPONSE_URL_SECRET);

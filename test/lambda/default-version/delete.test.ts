@@ -120,6 +120,54 @@ describe('a default this resource took over from another one', () => {
   });
 });
 
+describe('a default this resource changed, recording the one before (marker `<owner>=<previous>`)', () => {
+  test.each(ROLLBACK_STATUSES)('during a rollback (%s): the earlier default is set again, not unset', async (status) => {
+    stubDefault(V1, { [MARKER_TAG]: `${ME}=${V2}` });
+    stubStackStatus(status);
+
+    await handler(deleteDefault(ID, props(PKG, V1)));
+
+    expect(commandNames()).toEqual(['GetPackage', 'ListTagsForResource', 'UpdatePackage', 'TagResource']);
+    expect(inputsOf(UpdatePackageCommand)).toEqual([{ packageName: PKG, defaultVersionName: V2 }]);
+    // The marker stays this resource's, the earlier default no longer recorded.
+    expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: packageArn(PKG), tags: [{ Key: MARKER_TAG, Value: ME }] }]);
+    expect(notices('rollback: the default this resource replaced is set again')).toEqual([expect.objectContaining({ restored: V2 })]);
+  });
+
+  test('during a rollback, when there was no default before: unset', async () => {
+    stubDefault(V1, { [MARKER_TAG]: `${ME}=` });
+    stubStackStatus('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+
+    await handler(deleteDefault(ID, props(PKG, V1)));
+
+    expect(inputsOf(UpdatePackageCommand)).toEqual([{ packageName: PKG, unsetDefaultVersion: true }]);
+  });
+
+  test('during a rollback, an earlier default IoT refuses to set again (deleted since): unset instead, and the rollback goes on', async () => {
+    stubDefault(V1, { [MARKER_TAG]: `${ME}=${V2}` });
+    iotMock.on(UpdatePackageCommand, { packageName: PKG, defaultVersionName: V2 }).rejects(invalid('version 1.4.0 does not exist'));
+    stubStackStatus('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+
+    await expect(handler(deleteDefault(ID, props(PKG, V1)))).resolves.toEqual({ PhysicalResourceId: ID });
+
+    expect(inputsOf(UpdatePackageCommand)).toEqual([
+      { packageName: PKG, defaultVersionName: V2 },
+      { packageName: PKG, unsetDefaultVersion: true },
+    ]);
+    expect(notices('rollback: the earlier default cannot be set again')).toEqual([expect.objectContaining({ reason: 'ValidationException' })]);
+  });
+
+  test('outside a rollback (the designation removed): unset, as always', async () => {
+    stubDefault(V1, { [MARKER_TAG]: `${ME}=${V2}` });
+    stubStackStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
+
+    await handler(deleteDefault(ID, props(PKG, V1)));
+
+    expect(inputsOf(UpdatePackageCommand)).toEqual([{ packageName: PKG, unsetDefaultVersion: true }]);
+    expect(commandNames()).toEqual(['GetPackage', 'ListTagsForResource', 'UpdatePackage', 'UntagResource']);
+  });
+});
+
 test('a missing package: nothing to unset', async () => {
   iotMock.on(GetPackageCommand).rejects(notFound());
 

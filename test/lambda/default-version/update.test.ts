@@ -42,6 +42,8 @@ const ME = ownerFor(STACK_NAME, DEFAULT_LOGICAL_ID);
 function stubDefault(packageName: string, current: string | undefined) {
   iotMock.on(GetPackageCommand, { packageName }).resolves({ packageName, packageArn: packageArn(packageName), defaultVersionName: current });
   stubTags(packageArn(packageName), { [MARKER_TAG]: ME });
+  // A change of the default first records the default it replaces.
+  iotMock.on(TagResourceCommand).resolves({});
 }
 
 test('a new version becomes the default under a new id, so CloudFormation deletes the old designation', async () => {
@@ -56,6 +58,7 @@ test('a new version becomes the default under a new id, so CloudFormation delete
     Data: { PackageName: PKG, DefaultVersionName: V2, DefaultVersionArn: arnOf(PKG, V2) },
   });
   expect(inputsOf(UpdatePackageCommand)).toEqual([{ packageName: PKG, defaultVersionName: V2 }]);
+  expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: packageArn(PKG), tags: [{ Key: MARKER_TAG, Value: `${ME}=${V1}` }] }]);
   expect(cfnMock.calls()).toHaveLength(0);
 });
 
@@ -70,7 +73,8 @@ test('another package: the default is set there, under that package\'s id', asyn
 
   expect(result.PhysicalResourceId).toBe(designationId('bootloader', V1));
   expect(inputsOf(UpdatePackageCommand)).toEqual([{ packageName: 'bootloader', defaultVersionName: V1 }]);
-  expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: packageArn('bootloader'), tags: [{ Key: MARKER_TAG, Value: ME }] }]);
+  // The marker records that the package had no default before.
+  expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: packageArn('bootloader'), tags: [{ Key: MARKER_TAG, Value: `${ME}=` }] }]);
 });
 
 test('the same version keeps its id, and a default changed outside CloudFormation is set back', async () => {
