@@ -16,6 +16,7 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct, IConstruct } from 'constructs';
 import { IPackageVersion } from './package-version';
 import { declaredVersion } from './private/declared-status';
+import { dependOnPackageConfiguration } from './private/package-dependency';
 import { acknowledgeWildcard, nagToken, PackageVersionProvider } from './private/provider';
 import { TagEntry } from './shared/contract';
 import {
@@ -579,6 +580,7 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
       serviceTimeout: SERVICE_TIMEOUT,
     });
     resource.node.addDependency(policy, ...versions, ...defaults, ...targets.flatMap((t) => t.construct ? [t.construct] : []));
+    dependOnPackageConfiguration(resource);
     if (this.presignedUrlRole && this.presignedUrlRole.node.scope && Stack.of(this.presignedUrlRole) === Stack.of(this)) {
       resource.node.addDependency(this.presignedUrlRole);
     }

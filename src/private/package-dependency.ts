@@ -1,6 +1,7 @@
 import { Aspects } from 'aws-cdk-lib';
 import { IConstruct, IDependable } from 'constructs';
 import { FleetIndexing } from '../fleet-indexing';
+import { PackageConfiguration } from '../package-configuration';
 
 /** Packages imported by name or ARN: nothing of theirs is deployed by the stack. */
 const imported = new WeakSet<IConstruct>();
@@ -38,6 +39,23 @@ export function dependOnFleetIndexing(resource: IConstruct): void {
       const indexing = node === resource ? FleetIndexing.of(resource) : undefined;
       if (indexing) {
         resource.node.addDependency(indexing);
+      }
+    },
+  });
+}
+
+/**
+ * Makes a deployment (an IoT job) depend on the stack's
+ * `PackageConfiguration`, if the stack has one, so that the job's successful
+ * executions are recorded in the things' `$package` shadow from the start.
+ * Checked once the app is prepared, as for fleet indexing.
+ */
+export function dependOnPackageConfiguration(resource: IConstruct): void {
+  Aspects.of(resource).add({
+    visit(node: IConstruct) {
+      const configuration = node === resource ? PackageConfiguration.of(resource) : undefined;
+      if (configuration) {
+        resource.node.addDependency(configuration);
       }
     },
   });

@@ -10,10 +10,12 @@ import {
   JobExecutionFailureType,
   JobRemoval,
   JobTargetSelection,
+  PackageConfiguration,
   PackageDeployment,
   PackageVersion,
   PackageVersionArtifact,
   PackageVersionStatus,
+  SoftwarePackage,
 } from '../../src';
 import { DEPLOYMENT_RESOURCE_TYPE } from '../../src/shared/deployment-contract';
 
@@ -253,5 +255,37 @@ describe('validation', () => {
   ])('%s', (_, props, message) => {
     const stack = newStack();
     expect(() => new PackageDeployment(stack, 'Rollout', props(stack))).toThrow(message);
+  });
+});
+
+describe('what the deployment waits for', () => {
+  test.each([['declared before it', true], ['declared after it', false]])(
+    'the stack\'s PackageConfiguration (%s), so that the job\'s executions update $package from the start', (_label, first) => {
+      const stack = newStack();
+      const declare = () => new PackageConfiguration(stack, 'Shadows');
+      if (first) {
+        declare();
+      }
+      new PackageDeployment(stack, 'Rollout', { versions: [published(stack)], targets: [DeploymentTarget.thingGroupName('fleet')] });
+      if (!first) {
+        declare();
+      }
+
+      const template = Template.fromStack(stack);
+      const [configurationId] = Object.keys(template.findResources('Custom::IotPackageConfiguration'));
+      expect(deploymentOf(template).DependsOn).toContain(configurationId);
+    });
+
+  test('the default designation of a package whose $default it deploys', () => {
+    const stack = newStack();
+    const pkg = new SoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
+    const version = pkg.addVersion('V140', { versionName: '1.4.0', status: PackageVersionStatus.PUBLISHED });
+    const designation = pkg.setDefaultVersion(version);
+
+    new PackageDeployment(stack, 'Rollout', { defaultVersionOf: [pkg], targets: [DeploymentTarget.thingGroupName('fleet')] });
+
+    const template = Template.fromStack(stack);
+    const designationId = stack.getLogicalId(designation.node.findChild('Resource').node.defaultChild as any);
+    expect(deploymentOf(template).DependsOn).toContain(designationId);
   });
 });
