@@ -16,8 +16,8 @@
  * test/local-cloud/local-cloud.ts.
  */
 import * as path from 'path';
-import { PACKAGE_NAME } from './firmware-catalog-stack';
-import { ensurePackage, formatVersions, versionsOf } from '../test/local-cloud/catalog';
+import { PACKAGE_NAME, THING_GROUP_NAME } from './firmware-catalog-stack';
+import { defaultVersionOf, ensureThingGroup, formatJobs, formatVersions, jobsOf, versionsOf } from '../test/local-cloud/catalog';
 import { bootstrap, CdkAppOptions, CdkResult, deploy, destroy } from '../test/local-cloud/cdk-cli';
 import { LOCAL_ACCOUNT, LOCAL_REGION, LocalCloud, LocalCloudError, startLocalCloud } from '../test/local-cloud/local-cloud';
 
@@ -71,7 +71,8 @@ function check(result: CdkResult, what: string): void {
 }
 
 async function showCatalog(cloud: LocalCloud): Promise<void> {
-  formatVersions(PACKAGE_NAME, await versionsOf(cloud.iot, PACKAGE_NAME)).forEach(indent);
+  formatVersions(PACKAGE_NAME, await versionsOf(cloud.iot, PACKAGE_NAME), await defaultVersionOf(cloud.iot, PACKAGE_NAME)).forEach(indent);
+  formatJobs(await jobsOf(cloud.iot)).forEach(indent);
 }
 
 function showOutputs(outputs: Record<string, Record<string, string>>): void {
@@ -114,9 +115,9 @@ async function run(options: DemoOptions, started: number): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     indent(`MiniStack ${cloud.endpoint} (PID ${cloud.pid}), moto ${cloud.moto.endpoint} (PID ${cloud.moto.pid})`);
-    // No SoftwarePackage construct yet: the package is created first, as `aws iot create-package` would.
-    await ensurePackage(cloud.iot, PACKAGE_NAME);
-    indent(`created the package '${PACKAGE_NAME}' in IoT`);
+    // The devices: the registry is not the catalog's, so the stack only names the group.
+    await ensureThingGroup(cloud.iot, THING_GROUP_NAME, ['gateway-001', 'gateway-002']);
+    indent(`registered the thing group '${THING_GROUP_NAME}' (gateway-001, gateway-002) in IoT, as device provisioning would`);
 
     heading('cdk bootstrap');
     const boot = await bootstrap(cloud);
@@ -126,7 +127,8 @@ async function run(options: DemoOptions, started: number): Promise<void> {
     }
     indent(`environment aws://${LOCAL_ACCOUNT}/${LOCAL_REGION} bootstrapped`);
 
-    heading('cdk deploy FirmwareCatalog: 1.4.0 PUBLISHED with its artifact and recipe, 1.5.0-beta.1 a DRAFT');
+    heading('cdk deploy FirmwareCatalog: the prerequisites, the package, 1.3.0 DEPRECATED, 1.4.0 PUBLISHED and the default, ' +
+      '1.5.0-beta.1 a DRAFT, and a job deploying the default to the field devices');
     const first = await deploy(cloud, app);
     check(first, 'cdk deploy');
 
@@ -136,7 +138,7 @@ async function run(options: DemoOptions, started: number): Promise<void> {
     heading('What IoT holds now');
     await showCatalog(cloud);
 
-    heading('cdk deploy --context releaseBeta=true: the beta gets a description and is published');
+    heading('cdk deploy --context releaseBeta=true: the beta is published and becomes the default; 1.3.0 leaves the catalog');
     const update = await deploy(cloud, { ...app, context: { releaseBeta: 'true' } });
     check(update, 'cdk deploy (the update)');
     await showCatalog(cloud);
@@ -161,7 +163,8 @@ async function run(options: DemoOptions, started: number): Promise<void> {
       return;
     }
 
-    heading('cdk destroy: 1.5.0-beta.1 is deleted; 1.4.0 stays (RETAIN_ON_UPDATE_OR_DELETE: devices run it)');
+    heading('cdk destroy: the job is cancelled, the default unset, 1.5.0-beta.1 deleted; 1.4.0 stays ' +
+      '(RETAIN_ON_UPDATE_OR_DELETE: devices run it), and so does the package that holds it');
     check(await destroy(cloud, app), 'cdk destroy');
     await showCatalog(cloud);
 

@@ -81,18 +81,37 @@ test('the demo deploys, shows, updates and destroys the example, then stops ever
     '==> [8/8] Stopping the local cloud',
   ]);
   const section = (n: number) => run.stdout.split(/^==> /m)[n];
-  // CloudFormation's progress, from the CLI.
-  expect(section(3)).toMatch(/CREATE_COMPLETE\s+\| Custom::IotPackageVersion\s+\| Firmware140/);
-  // The outputs: the ARN and status from IoT.
+  // CloudFormation's progress, from the CLI: every resource type of the catalog.
+  for (const [type, constructPath] of [
+    ['Custom::IotFleetIndexing', 'FleetIndexing'],
+    ['Custom::IotPackageConfiguration', 'PackageConfiguration'],
+    ['Custom::IotSoftwarePackage', 'Firmware'],
+    ['Custom::IotPackageVersion', 'Firmware/Firmware140'],
+    ['Custom::IotPackageDefaultVersion', 'Firmware/DefaultVersion'],
+    ['Custom::IotPackageDeployment', 'FieldRollout'],
+  ]) {
+    expect(section(3)).toMatch(new RegExp(`CREATE_COMPLETE\\s+\\| ${type}\\s+\\| ${constructPath}/Resource`));
+  }
+  // The outputs: the ARN and statuses from IoT, the default, the job.
   expect(section(4)).toContain('FirmwareCatalog.Firmware140Arn = arn:aws:iot:us-east-1:000000000000:package/firmware/version/1.4.0');
   expect(section(4)).toContain('FirmwareCatalog.Firmware140Status = PUBLISHED');
   expect(section(4)).toContain('FirmwareCatalog.Firmware150BetaStatus = DRAFT');
+  expect(section(4)).toContain('FirmwareCatalog.DefaultVersion = 1.4.0');
+  expect(section(4)).toMatch(/FirmwareCatalog\.FieldRolloutJobId = FieldRollout[0-9A-F]{8}-[0-9a-f]{16}/);
   // What IoT holds, before and after the update, and after destroy.
+  expect(section(5)).toContain('package firmware (default version: 1.4.0):');
+  expect(section(5)).toMatch(/1\.3\.0\s+DEPRECATED\s+Superseded by 1\.4\.0/);
   expect(section(5)).toMatch(/1\.4\.0\s+PUBLISHED\s+Bootloader fix\s+channel=stable, hw:rev=B\s+.*team=edge/);
   expect(section(5)).toMatch(/1\.5\.0-beta\.1\s+DRAFT\s+-\s/);
+  expect(section(5)).toMatch(/job FieldRollout\S+: IN_PROGRESS, deploys firmware\/version\/\$default to thinggroup\/field-devices/);
+  // One update: the beta published and made the default, 1.3.0 removed.
+  expect(section(6)).toContain('package firmware (default version: 1.5.0-beta.1):');
   expect(section(6)).toMatch(/1\.5\.0-beta\.1\s+PUBLISHED\s+New radio driver/);
-  expect(section(7)).toMatch(/1\.4\.0\s+PUBLISHED/);
-  expect(section(7)).not.toContain('1.5.0-beta.1  ');
+  expect(section(6)).not.toMatch(/^\s+1\.3\.0\s/m);
+  // Destroy: the job cancelled, the default unset, the beta deleted; 1.4.0 retained, with its package.
+  expect(section(7)).toMatch(/package firmware:\n\s+VERSION.*\n\s+1\.4\.0\s+PUBLISHED/);
+  expect(section(7)).not.toMatch(/^\s+1\.5\.0-beta\.1\s/m);
+  expect(section(7)).toMatch(/job FieldRollout\S+: CANCELED/);
 
   // Every process it started is gone: MiniStack's whole process group and moto.
   expectStopped(run.stdout);
