@@ -89,7 +89,7 @@ export class FirmwareCatalogStack extends Stack {
     });
 
     // The version jobs get when they ask for the package's '$default'.
-    const designation = firmware.setDefaultVersion(release ? beta : v140);
+    const designation = firmware.addDefaultVersion(release ? beta : v140);
 
     // A job that deploys the default version to the field devices; the
     // job's executions record it in each thing's '$package' shadow.

@@ -102,7 +102,7 @@ export interface ISoftwarePackage extends IResource {
    *
    * @param version a version of this package
    */
-  setDefaultVersion(version: IPackageVersion): PackageDefaultVersion;
+  addDefaultVersion(version: IPackageVersion): PackageDefaultVersion;
 }
 
 /**
@@ -196,7 +196,7 @@ const PACKAGE_LEVEL_ACTIONS = [
   'iot:UntagResource',
 ];
 
-/** The construct id of the designation `setDefaultVersion` creates. */
+/** The construct id of the designation `addDefaultVersion` creates. */
 const DEFAULT_VERSION_ID = 'DefaultVersion';
 
 abstract class SoftwarePackageBase extends Resource implements ISoftwarePackage {
@@ -216,10 +216,10 @@ abstract class SoftwarePackageBase extends Resource implements ISoftwarePackage 
     }));
   }
 
-  public setDefaultVersion(version: IPackageVersion): PackageDefaultVersion {
+  public addDefaultVersion(version: IPackageVersion): PackageDefaultVersion {
     const earlier = this.node.tryFindChild(DEFAULT_VERSION_ID);
     if (earlier) {
-      throw new Error(`SoftwarePackage '${this.node.path}': setDefaultVersion was already called ('${earlier.node.path}'); ` +
+      throw new Error(`SoftwarePackage '${this.node.path}': addDefaultVersion was already called ('${earlier.node.path}'); ` +
         'a package has one default version: call it once, with the version you want');
     }
     return new PackageDefaultVersion(this, DEFAULT_VERSION_ID, { package: this, version });

@@ -15,7 +15,7 @@ export function markImported(pkg: IConstruct): void {
  * What a resource that needs a package (a version, the default designation)
  * depends on: the package's own resource, never the whole construct, because
  * versions added with `addVersion()` and the designation made by
- * `setDefaultVersion()` live inside it (a dependency on the subtree would be
+ * `addDefaultVersion()` live inside it (a dependency on the subtree would be
  * a cycle). An import has nothing to wait for. Any other implementation of
  * `ISoftwarePackage` is depended on as a whole, or through its default child.
  */

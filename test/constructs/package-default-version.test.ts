@@ -26,7 +26,7 @@ abstract class PackageWithoutGrants extends Resource implements ISoftwarePackage
   public grantCreateJob(): iam.Grant {
     throw new Error('not used by these tests');
   }
-  public setDefaultVersion(): PackageDefaultVersion {
+  public addDefaultVersion(): PackageDefaultVersion {
     throw new Error('not used by these tests');
   }
 }

@@ -280,7 +280,7 @@ describe('what the deployment waits for', () => {
     const stack = newStack();
     const pkg = new SoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
     const version = pkg.addVersion('V140', { versionName: '1.4.0', status: PackageVersionStatus.PUBLISHED });
-    const designation = pkg.setDefaultVersion(version);
+    const designation = pkg.addDefaultVersion(version);
 
     new PackageDeployment(stack, 'Rollout', { defaultVersionOf: [pkg], targets: [DeploymentTarget.thingGroupName('fleet')] });
 

@@ -247,13 +247,13 @@ describe('fleet indexing first', () => {
   });
 });
 
-describe('setDefaultVersion', () => {
+describe('addDefaultVersion', () => {
   test('creates the designation below the package, depending on the package and the version', () => {
     const stack = newStack();
     const pkg = new SoftwarePackage(stack, 'P', { packageName: 'firmware' });
     const version = pkg.addVersion('V140', { versionName: '1.4.0', status: PackageVersionStatus.PUBLISHED });
 
-    const designation = pkg.setDefaultVersion(version);
+    const designation = pkg.addDefaultVersion(version);
 
     expect(designation).toBeInstanceOf(PackageDefaultVersion);
     expect(designation.node.path).toBe('TestStack/P/DefaultVersion');
@@ -270,7 +270,7 @@ describe('setDefaultVersion', () => {
     const pkg = SoftwarePackage.fromPackageName(stack, 'Imported', 'legacy');
     const version = new PackageVersion(stack, 'V', { package: pkg, versionName: '2.0.0', status: PackageVersionStatus.DEPRECATED });
 
-    pkg.setDefaultVersion(version);
+    pkg.addDefaultVersion(version);
 
     Template.fromStack(stack).hasResourceProperties('Custom::IotPackageDefaultVersion', { PackageName: 'legacy', VersionName: '2.0.0' });
   });
@@ -280,10 +280,10 @@ describe('setDefaultVersion', () => {
     const pkg = new SoftwarePackage(stack, 'P', { packageName: 'firmware' });
     const v1 = pkg.addVersion('V1', { versionName: '1.0.0', status: PackageVersionStatus.PUBLISHED });
     const v2 = pkg.addVersion('V2', { versionName: '2.0.0', status: PackageVersionStatus.PUBLISHED });
-    pkg.setDefaultVersion(v1);
+    pkg.addDefaultVersion(v1);
 
-    expect(() => pkg.setDefaultVersion(v2)).toThrow(
-      "SoftwarePackage 'TestStack/P': setDefaultVersion was already called ('TestStack/P/DefaultVersion'); " +
+    expect(() => pkg.addDefaultVersion(v2)).toThrow(
+      "SoftwarePackage 'TestStack/P': addDefaultVersion was already called ('TestStack/P/DefaultVersion'); " +
       'a package has one default version: call it once, with the version you want');
   });
 
@@ -292,7 +292,7 @@ describe('setDefaultVersion', () => {
     const pkg = new SoftwarePackage(stack, 'P', { packageName: 'firmware' });
     const draft = pkg.addVersion('V1', { versionName: '1.0.0' });
 
-    expect(() => pkg.setDefaultVersion(draft)).toThrow(/PackageDefaultVersion 'TestStack\/P\/DefaultVersion' has an invalid prop:\n  - version: .*DRAFT/);
+    expect(() => pkg.addDefaultVersion(draft)).toThrow(/PackageDefaultVersion 'TestStack\/P\/DefaultVersion' has an invalid prop:\n  - version: .*DRAFT/);
   });
 });
 

@@ -65,7 +65,7 @@ for (const p of spec.packages ?? []) {
     if (!(version instanceof PackageVersion)) {
       throw new Error(`package '${p.id}' names default version '${p.defaultVersionId}', which is not declared`);
     }
-    const designation = packages.get(p.id)!.setDefaultVersion(version);
+    const designation = packages.get(p.id)!.addDefaultVersion(version);
     new CfnOutput(stack, defaultOutputKey(p.id), { value: designation.defaultVersionName });
   }
 }

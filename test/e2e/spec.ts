@@ -15,7 +15,7 @@ export interface PackageSpec {
   readonly packageName: string;
   readonly description?: string;
   readonly removalPolicy?: RemovalPolicyName;
-  /** The id of the version (of this package, in this stack) to make the default with `setDefaultVersion`. */
+  /** The id of the version (of this package, in this stack) to make the default with `addDefaultVersion`. */
   readonly defaultVersionId?: string;
 }
 

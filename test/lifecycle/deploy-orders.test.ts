@@ -46,7 +46,7 @@ function stackOf(shape: Shape): Stack {
   const versions = new Map(shape.versions.map((name) =>
     [name, pkg.addVersion(idOf(name), { versionName: name, status: PackageVersionStatus.PUBLISHED })]));
   if (shape.defaultVersion) {
-    const designation = pkg.setDefaultVersion(versions.get(shape.defaultVersion)!);
+    const designation = pkg.addDefaultVersion(versions.get(shape.defaultVersion)!);
     if (shape.failingVersion) {
       // After the designation's update, so that the failure rolls it back.
       pkg.addVersion(idOf(shape.failingVersion), { versionName: shape.failingVersion }).node.addDependency(designation);
