@@ -319,7 +319,7 @@ function expectCatalog({ outdir, template }: Synthesized): void {
     Tags: [{ Key: 'product', Value: 'gateway' }, { Key: 'team', Value: 'edge' }],
     AdoptExisting: 'true',
   });
-  expect(agentResource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  expect(agentResource).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
   // Packages, native or not, wait for fleet indexing.
   for (const [id, r] of [...ofType('AWS::IoT::SoftwarePackage'), [agent, agentResource] as const]) {
     expect({ id, dependsOn: r.DependsOn }).toEqual({ id, dependsOn: expect.arrayContaining([indexing]) });
