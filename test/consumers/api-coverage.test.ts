@@ -15,13 +15,24 @@ test('the assembly has the members this test expects to find', () => {
     'PackageVersion.fromPackageVersionArn',
     'PackageVersion.grantRead',
     'PackageVersion.packageVersionStatus',
-    'PackageVersionProps.removalPolicy',
+    // PackageVersionProps extends PackageVersionOptions: the assembly lists
+    // each field on the interface that declares it.
+    'PackageVersionOptions.removalPolicy',
+    'PackageVersionProps.package',
     'PackageVersionAttributes.packageVersionArn',
     'IPackageVersion.grant',
     // An abstract class, a constant, and a struct that a method returns.
     'PackageVersionArtifact constructor',
     'PackageVersionStatus.PUBLISHED',
     'PackageVersionS3ObjectConfig.bucketName',
+    // The catalog: a package, its default version, and the account's prerequisites.
+    'SoftwarePackage constructor',
+    'SoftwarePackage.addVersion',
+    'SoftwarePackage.fromPackageArn',
+    'ISoftwarePackage.grantCreateJob',
+    'PackageDefaultVersionProps.package',
+    'FleetIndexing.of',
+    'PackageConfigurationProps.role',
   ]));
 });
 
@@ -31,6 +42,17 @@ test('abstract classes are used by subclassing, constants by their own names', (
   expect(usage('PackageVersionSbom constructor').python.test('class CompanionSbom(PackageVersionSbom):')).toBe(true);
   expect(usage('PackageVersionStatus.DRAFT').python.test('default=PackageVersionStatus.DRAFT.value')).toBe(true);
   expect(usage('PackageVersionStatus.DRAFT').java.test('PackageVersionStatus.DRAFT.getValue()')).toBe(true);
+});
+
+test('a Java reserved word is used by the name jsii-pacmak gives it, other names by their own', () => {
+  const usage = (id: string) => api.find((m) => m.id === id)!.usage;
+  expect(usage('PackageVersionProps.package').java.test('.packageValue(agent)')).toBe(true);
+  expect(usage('PackageVersionProps.package').java.test('.package(agent)')).toBe(false);
+  expect(usage('PackageDefaultVersionProps.package').java.test('.packageValue(tools)')).toBe(true);
+  expect(usage('PackageVersionProps.package').python.test('package=agent,')).toBe(true);
+  expect(usage('PackageVersionProps.package').typescript.test('package: agent,')).toBe(true);
+  expect(usage('PackageVersionProps.packageName').java.test('.packageName(firmware.getRef())')).toBe(true);
+  expect(usage('PackageVersionProps.packageName').java.test('.packageNameValue(firmware.getRef())')).toBe(false);
 });
 
 describe.each(Object.keys(CONSUMER_SOURCES) as Language[])('the %s consumer', (language) => {

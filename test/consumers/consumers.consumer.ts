@@ -172,6 +172,10 @@ function expectNewApi({ outdir, template, recipesMatchFixture }: Synthesized): v
       },
       buckets: ['acme-firmware-archive'],
     },
+    // The SoftwarePackage's versions (addVersion, and the package prop).
+    '1.1.0': { props: { Status: 'DRAFT' }, buckets: [] },
+    '1.0.0': { props: { Status: 'PUBLISHED' }, buckets: [] },
+    '0.9.0': { props: { Status: 'DEPRECATED' }, buckets: [] },
     // Custom sources: subclasses of PackageVersionArtifact and PackageVersionSbom in each language.
     '3.2.0': {
       props: {
@@ -230,6 +234,124 @@ function expectNewApi({ outdir, template, recipesMatchFixture }: Synthesized): v
   expect(template.Outputs?.ReleaseSbomValidation).toEqual({ Value: { 'Fn::GetAtt': [versionId('2.0.0'), 'SbomValidationStatus'] } });
 }
 
+/** What a resource refers to: its DependsOn, and the Ref and Fn::GetAtt in its properties. */
+function referencesOf(template: Template, resource: CfnResource): string[] {
+  const found = new Set(resource.DependsOn ?? []);
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      value.forEach(walk);
+    } else if (value !== null && typeof value === 'object') {
+      const v = value as Record<string, unknown>;
+      if (typeof v.Ref === 'string' && v.Ref in template.Resources) {
+        found.add(v.Ref);
+      }
+      if (Array.isArray(v['Fn::GetAtt'])) {
+        found.add(v['Fn::GetAtt'][0] as string);
+      }
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(resource.Properties);
+  return [...found];
+}
+
+/** A dependency cycle among the template's resources, or undefined (CloudFormation refuses a template with one). */
+function dependencyCycle(template: Template): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const trail: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') {
+      return undefined;
+    }
+    if (state.get(id) === 'visiting') {
+      return [...trail.slice(trail.indexOf(id)), id];
+    }
+    state.set(id, 'visiting');
+    trail.push(id);
+    for (const next of referencesOf(template, template.Resources[id])) {
+      const cycle = visit(next);
+      if (cycle) {
+        return cycle;
+      }
+    }
+    trail.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of Object.keys(template.Resources)) {
+    const cycle = visit(id);
+    if (cycle) {
+      return cycle;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The catalog the apps declare: the account's prerequisites, a
+ * SoftwarePackage with three versions and its default version, and a
+ * default version of an imported package; each with the props and the
+ * dependencies the TypeScript API gives them, and no dependency cycle.
+ */
+function expectCatalog({ outdir, template }: Synthesized): void {
+  const resources = Object.entries(template.Resources);
+  const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
+  const props = (r: CfnResource) => Object.fromEntries(Object.entries(r.Properties ?? {}).filter(([k]) => k !== 'ServiceToken'));
+
+  expect(dependencyCycle(template)).toBeUndefined();
+
+  const [[indexing, indexingResource], ...moreIndexing] = ofType('Custom::IotFleetIndexing');
+  expect(moreIndexing).toEqual([]);
+  expect(props(indexingResource)).toEqual({ ServiceTimeout: '600', ThingIndexingMode: 'REGISTRY_AND_SHADOW', RestoreOnDelete: 'true' });
+
+  const [[, configuration], ...moreConfigurations] = ofType('Custom::IotPackageConfiguration');
+  expect(moreConfigurations).toEqual([]);
+  const shadowRole = configuration.Properties!.RoleArn['Fn::GetAtt'][0] as string;
+  expect(shadowRole).toMatch(/^PackageShadowRole/);
+  expect(props(configuration)).toEqual({
+    ServiceTimeout: '600', RoleArn: { 'Fn::GetAtt': [shadowRole, 'Arn'] }, DisableOnDelete: 'true', ReplaceExistingRole: 'true',
+  });
+
+  const [[agent, agentResource], ...morePackages] = ofType('Custom::IotSoftwarePackage');
+  expect({ outdir, morePackages }).toEqual({ outdir, morePackages: [] });
+  expect(props(agentResource)).toEqual({
+    ServiceTimeout: '600',
+    PackageName: 'gateway-agent',
+    Description: 'Gateway agent',
+    Tags: [{ Key: 'product', Value: 'gateway' }, { Key: 'team', Value: 'edge' }],
+    AdoptExisting: 'true',
+  });
+  expect(agentResource).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+  // Packages, native or not, wait for fleet indexing.
+  for (const [id, r] of [...ofType('AWS::IoT::SoftwarePackage'), [agent, agentResource] as const]) {
+    expect({ id, dependsOn: r.DependsOn }).toEqual({ id, dependsOn: expect.arrayContaining([indexing]) });
+  }
+
+  // The package's versions depend on it; the default version on it and the published version.
+  const agentVersions = ofType(VERSION_TYPE).filter(([, r]) => r.Properties?.PackageName === 'gateway-agent');
+  expect(agentVersions.map(([, r]) => r.Properties!.VersionName).sort()).toEqual(['0.9.0', '1.0.0', '1.1.0']);
+  for (const [id, r] of agentVersions) {
+    expect({ id, dependsOn: r.DependsOn }).toEqual({ id, dependsOn: expect.arrayContaining([agent]) });
+  }
+  const published = agentVersions.find(([, r]) => r.Properties!.VersionName === '1.0.0')![0];
+  const defaults = ofType('Custom::IotPackageDefaultVersion');
+  expect(defaults.map(([, r]) => props(r))).toEqual(expect.arrayContaining([
+    { ServiceTimeout: '600', PackageName: 'gateway-agent', VersionName: '1.0.0' },
+    { ServiceTimeout: '600', PackageName: 'diagnostics-tools', VersionName: '3.0.0' },
+  ]));
+  expect(defaults).toHaveLength(2);
+  const defaultOf = (packageName: string) => defaults.find(([, r]) => r.Properties!.PackageName === packageName)!;
+  expect(defaultOf('gateway-agent')[1].DependsOn).toEqual(expect.arrayContaining([agent, published]));
+
+  // Attributes of the new constructs, as outputs.
+  expect(template.Outputs).toMatchObject({
+    ThingIndexingMode: { Value: { 'Fn::GetAtt': [indexing, 'ThingIndexingMode'] } },
+    AgentArn: { Value: { Ref: agent } },
+    AgentDefaultVersion: { Value: { 'Fn::GetAtt': [defaultOf('gateway-agent')[0], 'DefaultVersionName'] } },
+    ToolsDefaultId: { Value: { Ref: defaultOf('diagnostics-tools')[0] } },
+  });
+}
+
 function only(dir: string, suffix: string): string {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(suffix)) : [];
   if (files.length !== 1) {
@@ -284,9 +406,10 @@ test('the wheel and the jar carry the bundled handler', () => {
 
 test('the TypeScript reference declares the expected stack', () => {
   const resources = Object.values(reference.template.Resources);
-  expect(resources.filter((r) => r.Type === VERSION_TYPE)).toHaveLength(9);
+  expect(resources.filter((r) => r.Type === VERSION_TYPE)).toHaveLength(12);
   expect(resources.filter((r) => r.Type === 'AWS::IoT::SoftwarePackage')).toHaveLength(2);
   expectNewApi(reference);
+  expectCatalog(reference);
 });
 
 test('the Python app, with the wheel in a fresh venv, synthesizes the same template', () => {
@@ -300,6 +423,7 @@ test('the Python app, with the wheel in a fresh venv, synthesizes the same templ
 
   const synth = synthesized(outdir);
   expectNewApi(synth);
+  expectCatalog(synth);
   expect(synth.template).toEqual(reference.template);
 });
 
@@ -320,5 +444,6 @@ test('the Java app, with the jar from dist/java, synthesizes the same template',
 
   const synth = synthesized(outdir);
   expectNewApi(synth);
+  expectCatalog(synth);
   expect(synth.template).toEqual(reference.template);
 });

@@ -36,6 +36,22 @@ interface JsiiType {
   readonly properties?: Array<{ name: string; static?: boolean; const?: boolean }>;
 }
 
+/**
+ * Names jsii-pacmak renames in Java (JavaGenerator.RESERVED_KEYWORDS in
+ * jsii-pacmak/lib/targets/java.js, which does not export it): a property or
+ * struct field gets a `Value` suffix (`package` -> `packageValue(...)`,
+ * `getPackageValue()`), a method a `do` prefix (`import` -> `doImport(...)`).
+ */
+const JAVA_RESERVED = new Set([
+  'abstract', 'assert', 'boolean', 'break', 'build', 'byte', 'case', 'catch', 'char', 'class', 'const', 'continue',
+  'default', 'double', 'do', 'else', 'enum', 'extends', 'false', 'final', 'finally', 'float', 'for', 'goto', 'if',
+  'implements', 'import', 'instanceof', 'int', 'interface', 'long', 'native', 'new', 'null', 'package', 'private',
+  'protected', 'public', 'return', 'short', 'static', 'strictfp', 'super', 'switch', 'synchronized', 'this', 'throw',
+  'throws', 'transient', 'true', 'try', 'void', 'volatile', 'while', '_',
+]);
+const javaProperty = (name: string) => (JAVA_RESERVED.has(name) ? `${name}Value` : name);
+const javaMethod = (name: string) => (JAVA_RESERVED.has(name) ? `do${name[0].toUpperCase()}${name.slice(1)}` : name);
+
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const pascal = (name: string) => name[0].toUpperCase() + name.slice(1);
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -67,12 +83,13 @@ export function publicApi(): ApiMember[] {
         usage: {
           typescript: new RegExp(`${receiver}${m}\\(`),
           python: new RegExp(`${receiver}${escape(snake(method.name))}\\(`),
-          java: new RegExp(`${receiver}${m}\\(`),
+          java: new RegExp(`${receiver}${escape(javaMethod(method.name))}\\(`),
         },
       });
     }
     for (const property of type.properties ?? []) {
       const p = escape(property.name);
+      const javaP = escape(javaProperty(property.name));
       if (property.const) {
         // A constant (static readonly, in upper case): jsii keeps its name in
         // Python, and Java has it as a public static final field.
@@ -88,12 +105,12 @@ export function publicApi(): ApiMember[] {
             // A struct field: an object-literal key, a keyword argument, a builder method.
             typescript: new RegExp(`\\b['"]?${p}['"]?:`),
             python: new RegExp(`\\b${escape(snake(property.name))}=`),
-            java: new RegExp(`\\.${p}\\(`),
+            java: new RegExp(`\\.${javaP}\\(`),
           }
           : {
             typescript: new RegExp(`${receiver}${p}\\b`),
             python: new RegExp(`${receiver}${escape(snake(property.name))}\\b`),
-            java: new RegExp(`${receiver}get${escape(pascal(property.name))}\\(\\)`),
+            java: new RegExp(`${receiver}get${escape(pascal(javaProperty(property.name)))}\\(\\)`),
           },
       });
     }

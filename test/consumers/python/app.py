@@ -21,6 +21,9 @@ from cdk_iot_package_catalog import (
     JobRollout,
     JobTargetSelection,
     PackageDeployment,
+    FleetIndexing,
+    PackageConfiguration,
+    PackageDefaultVersion,
     PackageVersion,
     PackageVersionArtifact,
     PackageVersionS3ObjectConfig,
@@ -28,6 +31,8 @@ from cdk_iot_package_catalog import (
     PackageVersionStatus,
     PresignedUrlOptions,
     RolloutWait,
+    SoftwarePackage,
+    ThingIndexingMode,
 )
 from constructs import Construct
 
@@ -241,5 +246,90 @@ PackageDeployment(stack, "Canary130",
     rollout=JobRollout(exponential_rate=ExponentialRolloutRate(base_rate_per_minute=1, increment_factor=2, number_of_notified_things=5)),
     on_removal=JobRemoval.LEAVE_RUNNING,
 )
+
+# A whole catalog. First the account's prerequisites: fleet indexing (IoT
+# refuses CreatePackage without it), and the role jobs use to record
+# deployed versions in each thing's $package shadow.
+fleet_indexing = FleetIndexing(stack, "FleetIndexing",
+    thing_indexing_mode=ThingIndexingMode.REGISTRY_AND_SHADOW,
+    restore_on_delete=True,
+)
+# The native packages above need it too (the library's constructs wait for it themselves).
+firmware.node.add_dependency(fleet_indexing)
+bootloader.node.add_dependency(fleet_indexing)
+shadow_role = iam.Role(stack, "PackageShadowRole",
+    assumed_by=iam.ServicePrincipal("iot.amazonaws.com"),
+    inline_policies={
+        "PackageShadow": iam.PolicyDocument(
+            statements=[
+                iam.PolicyStatement(
+                    actions=["iot:GetThingShadow", "iot:UpdateThingShadow"],
+                    resources=["arn:aws:iot:eu-west-1:123456789012:thing/*/$package"],
+                ),
+                iam.PolicyStatement(actions=["iot:DescribeEndpoint"], resources=["*"]),
+            ],
+        ),
+    },
+)
+package_configuration = PackageConfiguration(stack, "PackageConfiguration",
+    role=shadow_role,
+    disable_on_delete=True,
+    replace_existing_role=True,
+)
+CfnOutput(stack, "ThingIndexingMode", value=FleetIndexing.of(stack).thing_indexing_mode)
+CfnOutput(stack, "PackageShadowRoleArn", value=PackageConfiguration.of(stack).role_arn)
+CfnOutput(stack, "PackageShadowRoleName", value=package_configuration.role.role_name)
+
+# Then a package with three versions: the next one as a draft, the current
+# one published and made the default, and an old one deprecated.
+agent = SoftwarePackage(stack, "Agent",
+    package_name="gateway-agent",
+    description="Gateway agent",
+    tags={"team": "edge"},
+    adopt_existing=True,
+    removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+)
+Tags.of(agent).add("product", "gateway")
+agent.add_version("V110",
+    version_name="1.1.0",
+    description="Next release",
+    status=PackageVersionStatus.DRAFT,
+)
+agent_current = PackageVersion(stack, "Agent100",
+    package=agent,
+    version_name="1.0.0",
+    status=PackageVersionStatus.PUBLISHED,
+    attributes={"channel": "stable"},
+)
+agent_old = agent.add_version("V090",
+    version_name="0.9.0",
+    status=PackageVersionStatus.DEPRECATED,
+    removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+)
+agent_default = agent.add_default_version(agent_current)
+CfnOutput(stack, "AgentArn", value=agent.package_arn)
+CfnOutput(stack, "AgentDefaultVersion", value=agent_default.default_version_name)
+CfnOutput(stack, "AgentDefaultVersionArn", value=agent_default.default_version_arn)
+CfnOutput(stack, "AgentOldVersion", value=agent_old.package_version_arn)
+
+# A package another stack manages: its default version, set from here.
+tools = SoftwarePackage.from_package_name(stack, "Tools", "diagnostics-tools")
+tools_release = PackageVersion.from_package_version_attributes(stack, "Tools300",
+    package_name=tools.package_name,
+    version_name="3.0.0",
+)
+tools_default = PackageDefaultVersion(stack, "ToolsDefault", package=tools, version=tools_release)
+CfnOutput(stack, "ToolsDefaultId", value=tools_default.package_default_version_id)
+CfnOutput(stack, "ToolsArn", value=tools.package_arn)
+# A package of another account.
+runtime = SoftwarePackage.from_package_arn(stack, "SharedRuntime",
+    "arn:aws:iot:eu-west-1:210987654321:package/shared-runtime")
+
+# What the job runner may do with them.
+agent.grant_read(job_runner)
+agent.grant_create_job(job_runner)
+tools.grant(job_runner, "iot:GetPackage")
+tools.grant_create_job(job_runner)
+runtime.grant_read(job_runner)
 
 app.synth()

@@ -20,11 +20,16 @@ import {
   JobRemoval,
   JobTargetSelection,
   PackageDeployment,
+  FleetIndexing,
+  PackageConfiguration,
+  PackageDefaultVersion,
   PackageVersion,
   PackageVersionArtifact,
   PackageVersionS3ObjectConfig,
   PackageVersionSbom,
   PackageVersionStatus,
+  SoftwarePackage,
+  ThingIndexingMode,
 } from '../../../src';
 
 /** Shared by the three consumer apps: the firmware image and its recipe. */
@@ -240,5 +245,90 @@ new PackageDeployment(stack, 'Canary130', {
   rollout: { exponentialRate: { baseRatePerMinute: 1, incrementFactor: 2, numberOfNotifiedThings: 5 } },
   onRemoval: JobRemoval.LEAVE_RUNNING,
 });
+
+// A whole catalog. First the account's prerequisites: fleet indexing (IoT
+// refuses CreatePackage without it), and the role jobs use to record
+// deployed versions in each thing's $package shadow.
+const fleetIndexing = new FleetIndexing(stack, 'FleetIndexing', {
+  thingIndexingMode: ThingIndexingMode.REGISTRY_AND_SHADOW,
+  restoreOnDelete: true,
+});
+// The native packages above need it too (the library's constructs wait for it themselves).
+firmware.node.addDependency(fleetIndexing);
+bootloader.node.addDependency(fleetIndexing);
+const shadowRole = new iam.Role(stack, 'PackageShadowRole', {
+  assumedBy: new iam.ServicePrincipal('iot.amazonaws.com'),
+  inlinePolicies: {
+    PackageShadow: new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['iot:GetThingShadow', 'iot:UpdateThingShadow'],
+          resources: ['arn:aws:iot:eu-west-1:123456789012:thing/*/$package'],
+        }),
+        new iam.PolicyStatement({ actions: ['iot:DescribeEndpoint'], resources: ['*'] }),
+      ],
+    }),
+  },
+});
+const packageConfiguration = new PackageConfiguration(stack, 'PackageConfiguration', {
+  role: shadowRole,
+  disableOnDelete: true,
+  replaceExistingRole: true,
+});
+new CfnOutput(stack, 'ThingIndexingMode', { value: FleetIndexing.of(stack)!.thingIndexingMode });
+new CfnOutput(stack, 'PackageShadowRoleArn', { value: PackageConfiguration.of(stack)!.roleArn });
+new CfnOutput(stack, 'PackageShadowRoleName', { value: packageConfiguration.role.roleName });
+
+// Then a package with three versions: the next one as a draft, the current
+// one published and made the default, and an old one deprecated.
+const agent = new SoftwarePackage(stack, 'Agent', {
+  packageName: 'gateway-agent',
+  description: 'Gateway agent',
+  tags: { team: 'edge' },
+  adoptExisting: true,
+  removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+});
+Tags.of(agent).add('product', 'gateway');
+agent.addVersion('V110', {
+  versionName: '1.1.0',
+  description: 'Next release',
+  status: PackageVersionStatus.DRAFT,
+});
+const agentCurrent = new PackageVersion(stack, 'Agent100', {
+  package: agent,
+  versionName: '1.0.0',
+  status: PackageVersionStatus.PUBLISHED,
+  attributes: { channel: 'stable' },
+});
+const agentOld = agent.addVersion('V090', {
+  versionName: '0.9.0',
+  status: PackageVersionStatus.DEPRECATED,
+  removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+});
+const agentDefault = agent.addDefaultVersion(agentCurrent);
+new CfnOutput(stack, 'AgentArn', { value: agent.packageArn });
+new CfnOutput(stack, 'AgentDefaultVersion', { value: agentDefault.defaultVersionName });
+new CfnOutput(stack, 'AgentDefaultVersionArn', { value: agentDefault.defaultVersionArn });
+new CfnOutput(stack, 'AgentOldVersion', { value: agentOld.packageVersionArn });
+
+// A package another stack manages: its default version, set from here.
+const tools = SoftwarePackage.fromPackageName(stack, 'Tools', 'diagnostics-tools');
+const toolsRelease = PackageVersion.fromPackageVersionAttributes(stack, 'Tools300', {
+  packageName: tools.packageName,
+  versionName: '3.0.0',
+});
+const toolsDefault = new PackageDefaultVersion(stack, 'ToolsDefault', { package: tools, version: toolsRelease });
+new CfnOutput(stack, 'ToolsDefaultId', { value: toolsDefault.packageDefaultVersionId });
+new CfnOutput(stack, 'ToolsArn', { value: tools.packageArn });
+// A package of another account.
+const runtime = SoftwarePackage.fromPackageArn(stack, 'SharedRuntime',
+  'arn:aws:iot:eu-west-1:210987654321:package/shared-runtime');
+
+// What the job runner may do with them.
+agent.grantRead(jobRunner);
+agent.grantCreateJob(jobRunner);
+tools.grant(jobRunner, 'iot:GetPackage');
+tools.grantCreateJob(jobRunner);
+runtime.grantRead(jobRunner);
 
 app.synth();

@@ -17,14 +17,22 @@ import io.github.cdkiotpackagecatalog.JobRetryCriterion;
 import io.github.cdkiotpackagecatalog.JobRollout;
 import io.github.cdkiotpackagecatalog.JobTargetSelection;
 import io.github.cdkiotpackagecatalog.PackageDeployment;
+import io.github.cdkiotpackagecatalog.FleetIndexing;
+import io.github.cdkiotpackagecatalog.IPackageVersion;
+import io.github.cdkiotpackagecatalog.ISoftwarePackage;
+import io.github.cdkiotpackagecatalog.PackageConfiguration;
+import io.github.cdkiotpackagecatalog.PackageDefaultVersion;
 import io.github.cdkiotpackagecatalog.PackageVersion;
 import io.github.cdkiotpackagecatalog.PackageVersionArtifact;
 import io.github.cdkiotpackagecatalog.PackageVersionAttributes;
+import io.github.cdkiotpackagecatalog.PackageVersionOptions;
 import io.github.cdkiotpackagecatalog.PackageVersionS3ObjectConfig;
 import io.github.cdkiotpackagecatalog.PackageVersionSbom;
 import io.github.cdkiotpackagecatalog.PackageVersionStatus;
 import io.github.cdkiotpackagecatalog.PresignedUrlOptions;
 import io.github.cdkiotpackagecatalog.RolloutWait;
+import io.github.cdkiotpackagecatalog.SoftwarePackage;
+import io.github.cdkiotpackagecatalog.ThingIndexingMode;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.CfnParameter;
@@ -34,6 +42,8 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.iam.PolicyDocument;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.iot.CfnSoftwarePackage;
@@ -295,6 +305,102 @@ public final class ConsumerApp {
                         .build())
                 .onRemoval(JobRemoval.LEAVE_RUNNING)
                 .build();
+
+        // A whole catalog. First the account's prerequisites: fleet indexing (IoT
+        // refuses CreatePackage without it), and the role jobs use to record
+        // deployed versions in each thing's $package shadow.
+        FleetIndexing fleetIndexing = FleetIndexing.Builder.create(stack, "FleetIndexing")
+                .thingIndexingMode(ThingIndexingMode.REGISTRY_AND_SHADOW)
+                .restoreOnDelete(true)
+                .build();
+        // The native packages above need it too (the library's constructs wait for it themselves).
+        firmware.getNode().addDependency(fleetIndexing);
+        bootloader.getNode().addDependency(fleetIndexing);
+        Role shadowRole = Role.Builder.create(stack, "PackageShadowRole")
+                .assumedBy(new ServicePrincipal("iot.amazonaws.com"))
+                .inlinePolicies(Map.of("PackageShadow", PolicyDocument.Builder.create()
+                        .statements(List.of(
+                                PolicyStatement.Builder.create()
+                                        .actions(List.of("iot:GetThingShadow", "iot:UpdateThingShadow"))
+                                        .resources(List.of("arn:aws:iot:eu-west-1:123456789012:thing/*/$package"))
+                                        .build(),
+                                PolicyStatement.Builder.create()
+                                        .actions(List.of("iot:DescribeEndpoint"))
+                                        .resources(List.of("*"))
+                                        .build()))
+                        .build()))
+                .build();
+        PackageConfiguration packageConfiguration = PackageConfiguration.Builder.create(stack, "PackageConfiguration")
+                .role(shadowRole)
+                .disableOnDelete(true)
+                .replaceExistingRole(true)
+                .build();
+        CfnOutput.Builder.create(stack, "ThingIndexingMode")
+                .value(FleetIndexing.of(stack).getThingIndexingMode())
+                .build();
+        CfnOutput.Builder.create(stack, "PackageShadowRoleArn")
+                .value(PackageConfiguration.of(stack).getRoleArn())
+                .build();
+        CfnOutput.Builder.create(stack, "PackageShadowRoleName")
+                .value(packageConfiguration.getRole().getRoleName())
+                .build();
+
+        // Then a package with three versions: the next one as a draft, the current
+        // one published and made the default, and an old one deprecated.
+        SoftwarePackage agent = SoftwarePackage.Builder.create(stack, "Agent")
+                .packageName("gateway-agent")
+                .description("Gateway agent")
+                .tags(Map.of("team", "edge"))
+                .adoptExisting(true)
+                .removalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)
+                .build();
+        Tags.of(agent).add("product", "gateway");
+        agent.addVersion("V110", PackageVersionOptions.builder()
+                .versionName("1.1.0")
+                .description("Next release")
+                .status(PackageVersionStatus.DRAFT)
+                .build());
+        // `package` is a reserved word in Java: the builder method is packageValue.
+        PackageVersion agentCurrent = PackageVersion.Builder.create(stack, "Agent100")
+                .packageValue(agent)
+                .versionName("1.0.0")
+                .status(PackageVersionStatus.PUBLISHED)
+                .attributes(Map.of("channel", "stable"))
+                .build();
+        PackageVersion agentOld = agent.addVersion("V090", PackageVersionOptions.builder()
+                .versionName("0.9.0")
+                .status(PackageVersionStatus.DEPRECATED)
+                .removalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)
+                .build());
+        PackageDefaultVersion agentDefault = agent.addDefaultVersion(agentCurrent);
+        CfnOutput.Builder.create(stack, "AgentArn").value(agent.getPackageArn()).build();
+        CfnOutput.Builder.create(stack, "AgentDefaultVersion").value(agentDefault.getDefaultVersionName()).build();
+        CfnOutput.Builder.create(stack, "AgentDefaultVersionArn").value(agentDefault.getDefaultVersionArn()).build();
+        CfnOutput.Builder.create(stack, "AgentOldVersion").value(agentOld.getPackageVersionArn()).build();
+
+        // A package another stack manages: its default version, set from here.
+        ISoftwarePackage tools = SoftwarePackage.fromPackageName(stack, "Tools", "diagnostics-tools");
+        IPackageVersion toolsRelease = PackageVersion.fromPackageVersionAttributes(stack, "Tools300",
+                PackageVersionAttributes.builder()
+                        .packageName(tools.getPackageName())
+                        .versionName("3.0.0")
+                        .build());
+        PackageDefaultVersion toolsDefault = PackageDefaultVersion.Builder.create(stack, "ToolsDefault")
+                .packageValue(tools)
+                .version(toolsRelease)
+                .build();
+        CfnOutput.Builder.create(stack, "ToolsDefaultId").value(toolsDefault.getPackageDefaultVersionId()).build();
+        CfnOutput.Builder.create(stack, "ToolsArn").value(tools.getPackageArn()).build();
+        // A package of another account.
+        ISoftwarePackage runtime = SoftwarePackage.fromPackageArn(stack, "SharedRuntime",
+                "arn:aws:iot:eu-west-1:210987654321:package/shared-runtime");
+
+        // What the job runner may do with them.
+        agent.grantRead(jobRunner);
+        agent.grantCreateJob(jobRunner);
+        tools.grant(jobRunner, "iot:GetPackage");
+        tools.grantCreateJob(jobRunner);
+        runtime.grantRead(jobRunner);
 
         app.synth();
     }
