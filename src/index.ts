@@ -6,4 +6,7 @@ export * from './software-package';
 export * from './package-default-version';
 export * from './fleet-indexing';
 export * from './package-configuration';
+export * from './deployment-target';
+export * from './job-document';
 export * from './package-deployment';
+export * from './package-deployment-props';
