@@ -12,6 +12,8 @@
  *   moved within its stack, say), is left alone. A default this resource
  *   took over from another one in a deployment now rolling back is handed
  *   back to it (the marker names it again) instead of being unset.
+ * - A default the package already had when this resource designated it
+ *   (the marker records it as the default it replaced) is left as it was.
  * - A physical id that is not a designation id comes after a Create whose
  *   response was lost: the properties then name the version, and the
  *   default is unset if it is that version.
@@ -63,6 +65,12 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): 
   }
   if (pkg.defaultVersionName !== versionName) {
     log('the package\'s default is not the version this resource set: leaving it', { version, currentDefault: pkg.defaultVersionName ?? null });
+    return done;
+  }
+  if (marker?.previousDefault === versionName) {
+    // The package had this default before this resource designated it: it stays as it was.
+    await removeDefaultMarker(packageArn);
+    log('the package had this default before this resource designated it: leaving it', { version });
     return done;
   }
   const rollingBack = marker !== undefined && (marker.previous !== undefined || marker.previousDefault !== undefined)

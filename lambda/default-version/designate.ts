@@ -84,7 +84,10 @@ export async function designate(
   if (pkg.defaultVersionName === versionName) {
     log('already the default version: nothing to change', { version });
     if (marker?.owner !== owner) {
-      await writeDefaultMarker(packageArn, owner, marker?.owner);
+      // Without another designation's marker, the package had this default
+      // before: recorded as the default this resource replaced, so that its
+      // removal (or a rollback) leaves it as it was.
+      await writeDefaultMarker(packageArn, owner, marker?.owner, marker === undefined ? versionName : undefined);
       log('recorded this resource as the one that set the default', { version, tookOverFromAnotherResource: marker !== undefined });
     }
   } else {

@@ -164,6 +164,25 @@ describe.each<[ReplacementRollback, string[]]>([
   });
 });
 
+test.each<[string, Shape]>([
+  ['removing the designation', { versions: ['1.0.0', '2.0.0'] }],
+  ['deleting the stack', { versions: [] }],
+])('a default the package already had, designated by the stack: %s leaves it as it was', async (label, after) => {
+  await expectDeployed({ versions: ['1.0.0', '2.0.0'] });
+  await env.iot.send(new UpdatePackageCommand({ packageName: PKG, defaultVersionName: '1.0.0' }));
+  await expectDeployed({ versions: ['1.0.0', '2.0.0'], defaultVersion: '1.0.0' });
+
+  if (label === 'deleting the stack') {
+    // The versions are the stack's, and 1.0.0 is the default: its delete refuses, clearly (order e).
+    const result = await deployer.destroy();
+    expect(result.failure).toMatch(/it is the default version of package 'orders'/);
+  } else {
+    await expectDeployed(after);
+  }
+
+  expect(await defaultOf()).toBe('1.0.0');
+});
+
 test('e. a default set outside the stack, on a version the stack deletes: the delete refuses clearly and the version stays', async () => {
   await expectDeployed({ versions: ['1.0.0', '2.0.0'] });
   await env.iot.send(new UpdatePackageCommand({ packageName: PKG, defaultVersionName: '1.0.0' }));

@@ -125,7 +125,8 @@ describe('a version that can be the default', () => {
 
     await handler(createDefault(props(PKG, VER)));
 
-    expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: packageArn(PKG), tags: [{ Key: MARKER_TAG, Value: ME }] }]);
+    // The package already had this default: recorded as the one this resource replaced.
+    expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: packageArn(PKG), tags: [{ Key: MARKER_TAG, Value: `${ME}=${VER}` }] }]);
   });
 
   test('the version\'s package, when named, must be the package', async () => {

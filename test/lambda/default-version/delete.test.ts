@@ -168,6 +168,18 @@ describe('a default this resource changed, recording the one before (marker `<ow
   });
 });
 
+test.each(['UPDATE_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'DELETE_IN_PROGRESS'])(
+  'a default the package already had when this resource designated it is left as it was (%s); only the marker goes', async (status) => {
+    stubDefault(V1, { [MARKER_TAG]: `${ME}=${V1}` });
+    stubStackStatus(status);
+
+    await expect(handler(deleteDefault(ID, props(PKG, V1)))).resolves.toEqual({ PhysicalResourceId: ID });
+
+    expect(commandNames()).toEqual(['GetPackage', 'ListTagsForResource', 'UntagResource']);
+    expect(inputsOf(UpdatePackageCommand)).toEqual([]);
+    expect(notices('the package had this default before')).toHaveLength(1);
+  });
+
 test('a missing package: nothing to unset', async () => {
   iotMock.on(GetPackageCommand).rejects(notFound());
 
