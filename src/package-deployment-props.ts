@@ -29,7 +29,10 @@ export enum JobRemoval {
    * will; executions already in progress finish.
    */
   CANCEL = 'CANCEL',
-  /** Leave the job running in IoT. */
+  /**
+   * Leave the job running in IoT. Not in a rollback: a job the failed
+   * deployment made is cancelled either way.
+   */
   LEAVE_RUNNING = 'LEAVE_RUNNING',
 }
 

@@ -1,6 +1,7 @@
 /**
  * Delete: cancels the job (OnRemoval CANCEL, the default) or leaves it
- * running (LEAVE_RUNNING). Only a job whose creation marker names this
+ * running (LEAVE_RUNNING, except in a rollback: the job is then the failed
+ * deployment's, and no rollout may outlive it). Only a job whose creation marker names this
  * resource is ever cancelled; a finished or missing job needs nothing.
  * Also the Delete of a job replaced by an update, in CloudFormation's
  * clean-up phase.
@@ -9,10 +10,12 @@ import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { readJob } from './job';
 import { onRemovalOf } from './properties';
 import { JOB_ID_PATTERN } from '../../src/shared/deployment-contract';
+import { readStackStatus } from '../aws/cloudformation';
 import { cancelJob } from '../aws/jobs';
 import { log } from '../log';
 import { callerOf } from '../ownership';
 import { HandlerResponse } from '../response';
+import { isRollback } from '../stack-status';
 
 const FINISHED = new Set(['CANCELED', 'COMPLETED', 'DELETION_IN_PROGRESS']);
 
@@ -25,8 +28,13 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): 
   }
   const onRemoval = onRemovalOf(event.ResourceProperties);
   if (onRemoval === 'LEAVE_RUNNING') {
-    log('OnRemoval is LEAVE_RUNNING: the job stays', { jobId });
-    return done;
+    if (!isRollback(await readStackStatus(event.StackId))) {
+      log('OnRemoval is LEAVE_RUNNING: the job stays', { jobId });
+      return done;
+    }
+    // A rollback deletes what the failed deployment made: no rollout of it
+    // may go on after the stack rolled back.
+    log('rollback: the job the failed deployment made is cancelled, LEAVE_RUNNING notwithstanding', { jobId });
   }
   const job = await readJob(jobId);
   if (!job) {

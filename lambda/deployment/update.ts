@@ -76,7 +76,8 @@ export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): 
 }
 
 async function created(event: CloudFormationCustomResourceUpdateEvent, desired: DesiredDeployment, job: OwnJob): Promise<HandlerResponse> {
-  if (desired.wait) {
+  // A rollback must finish: it does not wait for (or fail on) the rollout it restores.
+  if (desired.wait && !isRollback(await readStackStatus(event.StackId))) {
     await waitForRollout(job.jobId, desired.wait);
   }
   await confirmStillDeploying(event.StackId, job.jobId, true);

@@ -82,6 +82,19 @@ describe('update', () => {
     expect(commandNames()).not.toContain('CancelJob');
   });
 
+  test('a new job made during a rollback is not waited for, even with WaitForRollout', async () => {
+    iotMock.on(DescribeJobCommand).rejects(notFound());
+    const newId = jobIdOf(NEW_RID);
+    iotMock.on(CreateJobCommand).resolves({ jobId: newId, jobArn: jobArnOf(newId) });
+    stubStackStatus('UPDATE_ROLLBACK_IN_PROGRESS');
+    const wait = { MinSuccessPercent: '100', TimeoutSeconds: '60', PollSeconds: '5' };
+    const res = await handler(update(deploymentProps({ WaitForRollout: wait }), deploymentProps({ WaitForRollout: wait }), OLD, NEW_RID));
+    expect(res.PhysicalResourceId).toBe(newId);
+    // One DescribeJob: the look-up of the current job; none to poll the rollout.
+    expect(commandNames().filter((c) => c === 'DescribeJob')).toHaveLength(1);
+    expect(commandNames()).not.toContain('CancelJob');
+  });
+
   test('a physical id that is no job of this resource gets a new job', async () => {
     iotMock.on(DescribeJobCommand).rejects(notFound());
     const newId = jobIdOf(NEW_RID);
@@ -100,10 +113,20 @@ describe('delete', () => {
     expect(inputsOf(CancelJobCommand)).toEqual([{ jobId: OLD, comment: 'Removed from its CloudFormation stack', force: false }]);
   });
 
-  test('LEAVE_RUNNING leaves the job without any call', async () => {
+  test('LEAVE_RUNNING leaves the job without any IoT call', async () => {
+    stubStackStatus('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
     await handler(remove(OLD, deploymentProps({ OnRemoval: 'LEAVE_RUNNING' })));
     expect(iotMock.calls()).toHaveLength(0);
   });
+
+  test.each(['UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS'])(
+    'LEAVE_RUNNING in a rollback (%s) still cancels the job the failed deployment made', async (status) => {
+      stubStackStatus(status);
+      stubOwnJob(OLD);
+      iotMock.on(CancelJobCommand).resolves({});
+      await handler(remove(OLD, deploymentProps({ OnRemoval: 'LEAVE_RUNNING' })));
+      expect(inputsOf(CancelJobCommand)).toEqual([{ jobId: OLD, comment: 'Removed from its CloudFormation stack', force: false }]);
+    });
 
   test.each([
     ['another resource\'s job', () => stubOwnJob(OLD, {}, deploymentProps(), 'r', '-', `${OTHER_RESOURCE_OWNER}/r`)],
