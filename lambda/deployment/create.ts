@@ -5,7 +5,7 @@
  */
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { confirmStillDeploying } from './confirm';
-import { createOwnJob } from './job';
+import { cancelIfMadeBy, createOwnJob } from './job';
 import { readDeployment } from './properties';
 import { respondJob } from './respond';
 import { waitForRollout } from './wait';
@@ -14,10 +14,17 @@ import { HandlerResponse } from '../response';
 
 export async function onCreate(event: CloudFormationCustomResourceCreateEvent): Promise<HandlerResponse> {
   const desired = readDeployment(event.ResourceProperties);
-  const job = await createOwnJob(desired, callerOf(event));
-  if (desired.wait) {
-    await waitForRollout(job.jobId, desired.wait);
+  const caller = callerOf(event);
+  const job = await createOwnJob(desired, caller);
+  try {
+    if (desired.wait) {
+      await waitForRollout(job.jobId, desired.wait);
+    }
+    await confirmStillDeploying(event.StackId, job.jobId, false);
+  } catch (e) {
+    // CloudFormation gets no job id from a failed Create: nothing would ever cancel it.
+    await cancelIfMadeBy(job.jobId, caller, 'its deployment failed');
+    throw e;
   }
-  await confirmStillDeploying(event.StackId, job.jobId, false);
   return respondJob(job);
 }

@@ -18,7 +18,8 @@ import { DesiredDeployment } from './properties';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 import { REPLACES_TAG } from '../../src/shared/deployment-contract';
 import { listTags } from '../aws/iot';
-import { createJob, findJob } from '../aws/jobs';
+import { cancelJob, createJob, findJob } from '../aws/jobs';
+import { inCleanup } from '../deadline';
 import { callFailed, errorName } from '../errors';
 import { log } from '../log';
 import { Caller, markerValue, parseMarker } from '../ownership';
@@ -96,7 +97,12 @@ export async function createOwnJob(desired: DesiredDeployment, caller: Caller, r
     return { jobId, jobArn: out.jobArn };
   } catch (e) {
     if (errorName(e) !== 'ResourceAlreadyExistsException') {
-      throw callFailed('CreateJob', `job '${jobId}' (${desired.destinationPackageVersions.length} package versions, ${desired.targets.length} targets)`, e);
+      const failure = callFailed('CreateJob', `job '${jobId}' (${desired.destinationPackageVersions.length} package versions, ${desired.targets.length} targets)`, e);
+      // Unanswered (the deadline, a server error, a lost connection), the
+      // call may still have made the job, which CloudFormation would then
+      // never learn of: cancel it if this request made it.
+      await cancelIfMadeBy(jobId, caller, 'its CreateJob failed');
+      throw failure;
     }
     const existing = await readJob(jobId);
     if (existing?.owner === caller.owner && existing.requestId === caller.requestId) {
@@ -105,5 +111,32 @@ export async function createOwnJob(desired: DesiredDeployment, caller: Caller, r
     }
     throw new Error(`CreateJob failed for job '${jobId}': a job with this id exists and was not created by this request; ` +
       'it is left alone. Retry the deployment (a new request gets a new job id).');
+  }
+}
+
+/** Job states that need no cancel. */
+const FINISHED = new Set(['CANCELED', 'COMPLETED', 'DELETION_IN_PROGRESS']);
+
+/**
+ * After a request that made (or may have made) a job fails: cancel the job
+ * if it exists and this very request made it, in the cleanup reserve, so no
+ * rollout goes on that CloudFormation does not know of. Never throws: the
+ * request's own failure is what CloudFormation must see; a cancel that fails
+ * is logged.
+ */
+export async function cancelIfMadeBy(jobId: string, caller: Caller, why: string): Promise<void> {
+  try {
+    await inCleanup(async () => {
+      const job = await readJob(jobId);
+      if (!job || job.owner !== caller.owner || job.requestId !== caller.requestId || FINISHED.has(job.job.status ?? '')) {
+        return;
+      }
+      await cancelJob(jobId, `Cancelled by its CloudFormation resource: ${why}`);
+      log('the request failed after its job was made: the job is cancelled', { jobId });
+    });
+  } catch (e) {
+    log('the request failed after its job may have been made, and the job could not be checked or cancelled', {
+      jobId, error: errorName(e),
+    });
   }
 }

@@ -16,7 +16,7 @@
  */
 import type { CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
 import { confirmStillDeploying } from './confirm';
-import { createOwnJob, OwnJob, readJob } from './job';
+import { cancelIfMadeBy, createOwnJob, OwnJob, readJob } from './job';
 import { changedJobSettings, DesiredDeployment, readDeployment } from './properties';
 import { respondJob } from './respond';
 import { waitForRollout } from './wait';
@@ -76,11 +76,17 @@ export async function onUpdate(event: CloudFormationCustomResourceUpdateEvent): 
 }
 
 async function created(event: CloudFormationCustomResourceUpdateEvent, desired: DesiredDeployment, job: OwnJob): Promise<HandlerResponse> {
-  // A rollback must finish: it does not wait for (or fail on) the rollout it restores.
-  if (desired.wait && !isRollback(await readStackStatus(event.StackId))) {
-    await waitForRollout(job.jobId, desired.wait);
+  try {
+    // A rollback must finish: it does not wait for (or fail on) the rollout it restores.
+    if (desired.wait && !isRollback(await readStackStatus(event.StackId))) {
+      await waitForRollout(job.jobId, desired.wait);
+    }
+    await confirmStillDeploying(event.StackId, job.jobId, true);
+  } catch (e) {
+    // A failed Update keeps its old physical id: nothing would ever cancel the new job.
+    await cancelIfMadeBy(job.jobId, callerOf(event), 'its deployment failed');
+    throw e;
   }
-  await confirmStillDeploying(event.StackId, job.jobId, true);
   return respondJob(job);
 }
 

@@ -1,10 +1,11 @@
 /** Create (lambda/deployment/create.ts, job.ts, wait.ts). */
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CancelJobCommand, CreateJobCommand, DescribeJobCommand, ResourceAlreadyExistsException } from '@aws-sdk/client-iot';
 import { create, deploymentProps, DOCUMENT, GROUP, jobArnOf, jobIdOf, PREFIX, stubOwnJob, VERSION } from './fixtures';
 import { handler } from '../../../lambda';
 import { CREATION_MARKER_TAG } from '../../../src/shared/contract';
 import { REPLACES_TAG } from '../../../src/shared/deployment-contract';
-import { inputsOf, iotMock, logged, notFound, OTHER_RESOURCE_OWNER, ownMarker, rejectionOf, stubStackStatus, useMocks } from '../mocks';
+import { cfnMock, inputsOf, iotMock, logged, notFound, OTHER_RESOURCE_OWNER, ownMarker, rejectionOf, stubStackStatus, useMocks } from '../mocks';
 
 useMocks();
 beforeEach(() => stubStackStatus('CREATE_IN_PROGRESS'));
@@ -103,6 +104,42 @@ test('IoT\'s error names the operation and the job, not the document', async () 
   iotMock.on(CreateJobCommand).rejects(Object.assign(new Error('Package version is in DRAFT'), { name: 'InvalidRequestException' }));
   const err = await rejectionOf(handler(create(deploymentProps(), RID)));
   expect(err.message).toMatch(/CreateJob failed for job 'Rollout1A2B3C4D-[0-9a-f]{16}' \(1 package versions, 1 targets\): InvalidRequestException: Package version is in DRAFT/);
+});
+
+describe('a job made by a create that fails is cancelled (CloudFormation never learns its id)', () => {
+  test('CreateJob unanswered (a server error) but the job made: cancelled, and the create fails with CreateJob\'s error', async () => {
+    const jobId = jobIdOf(RID);
+    iotMock.on(CreateJobCommand).rejects(Object.assign(new Error('internal'), { name: 'InternalFailureException', $metadata: { httpStatusCode: 500 } }));
+    stubOwnJob(jobId, {}, deploymentProps(), RID);
+    iotMock.on(CancelJobCommand).resolves({});
+
+    const err = await rejectionOf(handler(create(deploymentProps(), RID)));
+
+    expect(err.message).toMatch(/^CreateJob failed for job '.*' \(1 package versions, 1 targets\): InternalFailureException: internal/);
+    expect(inputsOf(CancelJobCommand)).toEqual([{ jobId, comment: expect.stringMatching(/its CreateJob failed/), force: false }]);
+  });
+
+  test('a job of another request with that id is never cancelled', async () => {
+    const jobId = jobIdOf(RID);
+    iotMock.on(CreateJobCommand).rejects(Object.assign(new Error('internal'), { name: 'InternalFailureException', $metadata: { httpStatusCode: 500 } }));
+    stubOwnJob(jobId, {}, deploymentProps(), RID, '-', ownMarker('another-request'));
+
+    await rejectionOf(handler(create(deploymentProps(), RID)));
+
+    expect(iotMock.commandCalls(CancelJobCommand)).toHaveLength(0);
+  });
+
+  test('the stack status cannot be read after the job was made: cancelled, and the create fails', async () => {
+    const jobId = jobIdOf(RID);
+    iotMock.on(CreateJobCommand).resolves({ jobId, jobArn: jobArnOf(jobId) });
+    stubOwnJob(jobId, {}, deploymentProps(), RID);
+    iotMock.on(CancelJobCommand).resolves({});
+    cfnMock.on(DescribeStacksCommand).rejects(Object.assign(new Error('unreachable'), { name: 'ServiceUnavailable' }));
+
+    await rejectionOf(handler(create(deploymentProps(), RID)));
+
+    expect(inputsOf(CancelJobCommand)).toEqual([{ jobId, comment: expect.stringMatching(/its deployment failed/), force: false }]);
+  });
 });
 
 describe('the rollout wait', () => {
