@@ -138,7 +138,8 @@ async function run(options: DemoOptions, started: number): Promise<void> {
     heading('What IoT holds now');
     await showCatalog(cloud);
 
-    heading('cdk deploy --context releaseBeta=true: the beta is published and becomes the default; 1.3.0 leaves the catalog');
+    heading('cdk deploy --context releaseBeta=true: the beta is published and becomes the default, so a new job deploys it ' +
+      '(the old one is cancelled); 1.3.0 leaves the catalog');
     const update = await deploy(cloud, { ...app, context: { releaseBeta: 'true' } });
     check(update, 'cdk deploy (the update)');
     await showCatalog(cloud);

@@ -2,7 +2,7 @@ import { CustomResource, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IPackageVersion } from './package-version';
 import { declaredStatus } from './private/declared-status';
-import { packageDependency } from './private/package-dependency';
+import { packageDependency, recordDesignation } from './private/package-dependency';
 import { PackageVersionProvider } from './private/provider';
 import {
   ATTR_DEFAULT_PACKAGE_NAME,
@@ -154,6 +154,8 @@ export class PackageDefaultVersion extends Resource {
     this.packageName = resource.getAttString(ATTR_DEFAULT_PACKAGE_NAME);
     this.defaultVersionName = resource.getAttString(ATTR_DEFAULT_VERSION_NAME);
     this.defaultVersionArn = resource.getAttString(ATTR_DEFAULT_VERSION_ARN);
+    // A deployment of the package's $default follows this designation.
+    recordDesignation(props.package, this, this.defaultVersionName);
   }
 }
 

@@ -139,6 +139,10 @@ export interface PackageDeploymentProps {
   /**
    * Packages whose default version (`$default`) to deploy.
    *
+   * When the same stack designates a package's default version
+   * (`addDefaultVersion` or `PackageDefaultVersion`), the deployment depends
+   * on the designation, and moving the default makes a new job.
+   *
    * @default - none
    */
   readonly defaultVersionOf?: ISoftwarePackage[];

@@ -17,7 +17,7 @@ import { JobDocument } from './job-document';
 import { JobExecutionFailureType, PackageDeploymentProps } from './package-deployment-props';
 import { IPackageVersion } from './package-version';
 import { declaredVersion } from './private/declared-status';
-import { dependOnPackageConfiguration } from './private/package-dependency';
+import { dependOnPackageConfiguration, designatedDefault } from './private/package-dependency';
 import { acknowledgeWildcard, nagToken, PackageVersionProvider } from './private/provider';
 import { TagEntry } from './shared/contract';
 import {
@@ -205,6 +205,13 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
       JobIdPrefix: jobIdPrefix,
       Targets: targets.map((t) => t.arn),
       DestinationPackageVersions: versionArns,
+      // Designations may be declared after the deployment: looked up at synthesis.
+      DefaultVersionNames: Lazy.list({
+        produce: () => {
+          const names = defaults.map((p) => designatedDefault(p, this));
+          return names.some((n) => n !== undefined) ? names.map((n) => n ?? '') : undefined;
+        },
+      }),
       Document: document.bind(this),
       Description: props.description,
       TargetSelection: props.targetSelection,

@@ -1,7 +1,26 @@
-import { Aspects } from 'aws-cdk-lib';
+import { Aspects, Stack } from 'aws-cdk-lib';
 import { IConstruct, IDependable } from 'constructs';
 import { FleetIndexing } from '../fleet-indexing';
 import { PackageConfiguration } from '../package-configuration';
+
+/** The default version designated for each package construct in this app: its `defaultVersionName` attribute. */
+const designated = new WeakMap<IConstruct, { readonly scope: IConstruct; readonly defaultVersionName: string }>();
+
+/** Records the designation of a package's default version (a `PackageDefaultVersion`). */
+export function recordDesignation(pkg: IConstruct, designation: IConstruct, defaultVersionName: string): void {
+  designated.set(pkg, { scope: designation, defaultVersionName });
+}
+
+/**
+ * The `defaultVersionName` attribute of the designation of `pkg`'s default
+ * version, if one is declared in the stack of `scope`; undefined otherwise.
+ * Referencing it makes a resource depend on the designation, and change
+ * when the default moves.
+ */
+export function designatedDefault(pkg: IConstruct, scope: IConstruct): string | undefined {
+  const found = designated.get(pkg);
+  return found && Stack.of(found.scope) === Stack.of(scope) ? found.defaultVersionName : undefined;
+}
 
 /** Packages imported by name or ARN: nothing of theirs is deployed by the stack. */
 const imported = new WeakSet<IConstruct>();

@@ -64,6 +64,14 @@ export interface DeploymentResourceProperties {
   readonly JobIdPrefix: string;
   readonly Targets: string[];
   readonly DestinationPackageVersions: string[];
+  /**
+   * For each `$default` in DestinationPackageVersions whose package's
+   * default is designated in the same stack, the designation's version
+   * (a reference to it): when the default moves, this changes, and the
+   * deployment makes a new job. Absent when no default is designated in the
+   * stack. Not sent to IoT.
+   */
+  readonly DefaultVersionNames?: string[];
   /** The job document, JSON (sensitive: never logged). */
   readonly Document: string;
   readonly Description?: string;
@@ -90,7 +98,7 @@ export interface DeploymentResourceProperties {
  * Every other property is updated in place (UpdateJob, TagResource) or is
  * the handler's own setting.
  */
-export const REPLACING_PROPERTIES = ['JobIdPrefix', 'Targets', 'DestinationPackageVersions', 'Document', 'TargetSelection'] as const;
+export const REPLACING_PROPERTIES = ['JobIdPrefix', 'Targets', 'DestinationPackageVersions', 'DefaultVersionNames', 'Document', 'TargetSelection'] as const;
 
 /** The job settings UpdateJob changes in place. */
 export const UPDATABLE_JOB_PROPERTIES = [

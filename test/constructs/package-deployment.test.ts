@@ -289,3 +289,42 @@ describe('what the deployment waits for', () => {
     expect(deploymentOf(template).DependsOn).toContain(designationId);
   });
 });
+
+describe('a deployment of a package\'s $default follows the designation in its stack', () => {
+  test.each([['declared before the deployment', true], ['declared after it', false]])(
+    'the designation (%s) is referenced, so moving the default updates the deployment (a new job)', (_label, first) => {
+      const stack = newStack();
+      const pkg = new SoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
+      const version = pkg.addVersion('V140', { versionName: '1.4.0', status: PackageVersionStatus.PUBLISHED });
+      const designate = () => pkg.addDefaultVersion(version);
+      const designation = first ? designate() : undefined;
+      new PackageDeployment(stack, 'Rollout', { defaultVersionOf: [pkg], targets: [DeploymentTarget.thingGroupName('fleet')] });
+      const made = designation ?? designate();
+
+      const props = deploymentOf(Template.fromStack(stack)).Properties;
+      const designationId = stack.getLogicalId(made.node.findChild('Resource').node.defaultChild as any);
+      expect(props.DefaultVersionNames).toEqual([{ 'Fn::GetAtt': [designationId, 'DefaultVersionName'] }]);
+    });
+
+  test('without a designation in the stack (an imported package), the property is left out', () => {
+    const stack = newStack();
+    new PackageDeployment(stack, 'Rollout', {
+      defaultVersionOf: [SoftwarePackage.fromPackageName(stack, 'Tools', 'tools')],
+      targets: [DeploymentTarget.thingGroupName('fleet')],
+    });
+    expect(deploymentOf(Template.fromStack(stack)).Properties.DefaultVersionNames).toBeUndefined();
+  });
+
+  test('versions and packages mixed: one entry per package, empty where the stack designates none', () => {
+    const stack = newStack();
+    const pkg = new SoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
+    const made = pkg.addDefaultVersion(pkg.addVersion('V140', { versionName: '1.4.0', status: PackageVersionStatus.PUBLISHED }));
+    new PackageDeployment(stack, 'Rollout', {
+      versions: [published(stack, 'Other', '2.0.0')],
+      defaultVersionOf: [SoftwarePackage.fromPackageName(stack, 'Tools', 'tools'), pkg],
+      targets: [DeploymentTarget.thingGroupName('fleet')],
+    });
+    const designationId = stack.getLogicalId(made.node.findChild('Resource').node.defaultChild as any);
+    expect(deploymentOf(Template.fromStack(stack)).Properties.DefaultVersionNames).toEqual(['', { 'Fn::GetAtt': [designationId, 'DefaultVersionName'] }]);
+  });
+});

@@ -108,6 +108,9 @@ test('the demo deploys, shows, updates and destroys the example, then stops ever
   expect(section(6)).toContain('package firmware (default version: 1.5.0-beta.1):');
   expect(section(6)).toMatch(/1\.5\.0-beta\.1\s+PUBLISHED\s+New radio driver/);
   expect(section(6)).not.toMatch(/^\s+1\.3\.0\s/m);
+  // The job of the old default cancelled, a new one for the new default.
+  expect(section(6).match(/job FieldRollout\S+: CANCELED/g)).toHaveLength(1);
+  expect(section(6).match(/job FieldRollout\S+: IN_PROGRESS/g)).toHaveLength(1);
   // Destroy: the job cancelled, the default unset, the beta deleted; 1.4.0 retained, with its package.
   expect(section(7)).toMatch(/package firmware:\n\s+VERSION.*\n\s+1\.4\.0\s+PUBLISHED/);
   expect(section(7)).not.toMatch(/^\s+1\.5\.0-beta\.1\s/m);

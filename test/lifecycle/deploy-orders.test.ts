@@ -13,12 +13,12 @@
  * The e2e suite (test/e2e/default-version.test.ts) runs the same orders
  * through the real CDK CLI and MiniStack's CloudFormation engine.
  */
-import { CreatePackageVersionCommand, GetPackageCommand, UpdatePackageCommand } from '@aws-sdk/client-iot';
+import { CreatePackageVersionCommand, CreateThingGroupCommand, GetPackageCommand, ListJobsCommand, UpdatePackageCommand } from '@aws-sdk/client-iot';
 import { App, Stack } from 'aws-cdk-lib';
 import { STACK_NAME } from './cloudformation-simulator';
 import { useLifecycle } from './harness';
 import { PlayedRequest, ReplacementRollback, StackDeployer } from './stack-deployer';
-import { PackageVersionStatus, SoftwarePackage } from '../../src';
+import { DeploymentTarget, PackageDeployment, PackageVersionStatus, SoftwarePackage } from '../../src';
 
 const env = useLifecycle();
 let deployer: StackDeployer;
@@ -194,3 +194,34 @@ test('e. a default set outside the stack, on a version the stack deletes: the de
   expect(await defaultOf()).toBe('1.0.0');
   expect(await env.versionExists('1.0.0', PKG)).toBe(true);
 });
+
+test('a deployment of the package\'s $default makes a new job when the default moves, and the old job is cancelled', async () => {
+  await env.iot.send(new CreateThingGroupCommand({ thingGroupName: 'fleet' }));
+  const withRollout = (shape: Shape): Stack => {
+    const stack = stackOf(shape);
+    new PackageDeployment(stack, 'Rollout', {
+      defaultVersionOf: [stack.node.findChild('Package') as SoftwarePackage],
+      targets: [DeploymentTarget.thingGroupName('fleet')],
+    });
+    return stack;
+  };
+  expect((await deployer.deploy(withRollout({ versions: ['1.0.0', '2.0.0'], defaultVersion: '1.0.0' }))).failure).toBeUndefined();
+  const [first] = await jobs();
+
+  const moved = await deployer.deploy(withRollout({ versions: ['1.0.0', '2.0.0'], defaultVersion: '2.0.0' }));
+
+  expect(moved.stackStatus).toBe('UPDATE_COMPLETE');
+  expect(steps(moved.requests)).toEqual([
+    'deploy Update DefaultVersion', 'deploy Update Rollout', 'cleanup Delete Rollout', 'cleanup Delete DefaultVersion',
+  ]);
+  expect(await defaultOf()).toBe('2.0.0');
+  const after = await jobs();
+  expect(after).toHaveLength(2);
+  expect(after.find((j) => j.jobId === first.jobId)?.status).toBe('CANCELED');
+  expect(after.find((j) => j.jobId !== first.jobId)?.status).toBe('IN_PROGRESS');
+});
+
+async function jobs(): Promise<Array<{ jobId: string; status: string }>> {
+  const out = await env.iot.send(new ListJobsCommand({}));
+  return (out.jobs ?? []).map((j) => ({ jobId: j.jobId!, status: j.status! }));
+}
