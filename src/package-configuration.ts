@@ -1,4 +1,4 @@
-import { ArnFormat, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeWildcard, nagToken, PackageVersionProvider } from './private/provider';
@@ -30,9 +30,9 @@ export interface PackageConfigurationProps {
    * resource's role. Jobs then no longer update `$package`.
    *
    * Off by default: the configuration is account-wide, and jobs of other
-   * stacks may rely on it. Note that with a role this construct created,
-   * the role itself is deleted with the stack either way, and jobs can then
-   * no longer update `$package` until another role is configured.
+   * stacks may rely on it. A role this construct created is then retained
+   * when the stack is deleted (the configuration still names it); with
+   * `disableOnDelete`, the role is deleted with the stack.
    *
    * @default false - the configuration stays enabled when the resource is deleted
    */
@@ -70,7 +70,9 @@ const BY_STACK = new WeakMap<Stack, PackageConfiguration>();
  * **Cost.** The shadow updates IoT makes with the role are billed as Device
  * Shadow and registry operations.
  *
- * **Delete.** The setting stays enabled unless `disableOnDelete` is set.
+ * **Delete.** The setting stays enabled unless `disableOnDelete` is set,
+ * and so does a role this construct created (it is retained: the
+ * configuration names it); with `disableOnDelete`, the role is deleted too.
  *
  * The configuration is enabled whenever the resource exists; there is no
  * prop to keep it disabled (to stop jobs updating `$package`, delete the
@@ -125,7 +127,7 @@ export class PackageConfiguration extends Construct {
     }
     BY_STACK.set(stack, this);
 
-    this.role = props.role ?? this.createRole();
+    this.role = props.role ?? this.createRole(props.disableOnDelete ?? false);
 
     const provider = PackageVersionProvider.getOrCreate(this);
     const policy = provider.policyFor('PackageConfigurationPolicy', [
@@ -171,7 +173,7 @@ export class PackageConfiguration extends Construct {
    * condition IoT does not send would silently stop jobs from updating
    * `$package`.
    */
-  private createRole(): iam.Role {
+  private createRole(disableOnDelete: boolean): iam.Role {
     const stack = Stack.of(this);
     const packageShadows = stack.formatArn({
       service: 'iot',
@@ -202,6 +204,10 @@ export class PackageConfiguration extends Construct {
       'IoT updates the $package reserved named shadow of whichever thing a job deploys to: the role may read and update ' +
       'that one shadow (thing/*/$package) of every thing in the account and region, and no other shadow.');
     acknowledgeWildcard(role, '*', 'iot:DescribeEndpoint has no resource type: IAM authorizes it on "*" only. It only reads.');
+    // The configuration stays enabled when the stack goes (unless
+    // disableOnDelete): so must the role it names, or jobs of every stack
+    // would stop updating $package.
+    role.applyRemovalPolicy(disableOnDelete ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
     return role;
   }
 }

@@ -62,6 +62,18 @@ describe('the role it creates', () => {
   });
 });
 
+test.each([
+  ['left enabled on delete (the default): the role is retained, as the configuration still names it', {}, 'Retain'],
+  ['disableOnDelete: the role goes with the stack', { disableOnDelete: true }, 'Delete'],
+])('the role it creates, %s', (_label, props, policy) => {
+  const stack = newStack();
+  new PackageConfiguration(stack, 'PackageConfiguration', props);
+  const [role] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role', {
+    Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'iot.amazonaws.com' } }] } },
+  }));
+  expect(role.DeletionPolicy).toBe(policy);
+});
+
 test('a role of the user\'s is used as it is, and no role is created', () => {
   const stack = newStack();
   const role = iam.Role.fromRoleArn(stack, 'Mine', 'arn:aws:iam::123456789012:role/my-shadow-role', { mutable: false });
