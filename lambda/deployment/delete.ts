@@ -7,7 +7,7 @@
  * clean-up phase.
  */
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
-import { readJob } from './job';
+import { FINISHED, readJob } from './job';
 import { onRemovalOf } from './properties';
 import { JOB_ID_PATTERN } from '../../src/shared/deployment-contract';
 import { readStackStatus } from '../aws/cloudformation';
@@ -16,8 +16,6 @@ import { log } from '../log';
 import { callerOf } from '../ownership';
 import { HandlerResponse } from '../response';
 import { isRollback } from '../stack-status';
-
-const FINISHED = new Set(['CANCELED', 'COMPLETED', 'DELETION_IN_PROGRESS']);
 
 export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): Promise<HandlerResponse> {
   const jobId = event.PhysicalResourceId;

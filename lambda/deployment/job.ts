@@ -115,7 +115,7 @@ export async function createOwnJob(desired: DesiredDeployment, caller: Caller, r
 }
 
 /** Job states that need no cancel. */
-const FINISHED = new Set(['CANCELED', 'COMPLETED', 'DELETION_IN_PROGRESS']);
+export const FINISHED = new Set(['CANCELED', 'COMPLETED', 'DELETION_IN_PROGRESS']);
 
 /**
  * After a request that made (or may have made) a job fails: cancel the job

@@ -49,32 +49,32 @@ export function packageDependency(pkg: IConstruct): IDependable | undefined {
  * Makes a resource that creates packages or versions depend on the stack's
  * `FleetIndexing`, if the stack has one: IoT refuses `CreatePackage` while
  * fleet indexing is off (whether `CreatePackageVersion` does too is not
- * documented, so versions wait as well). Checked once the app is prepared,
- * so the order in which the constructs are declared does not matter.
+ * documented, so versions wait as well).
  */
 export function dependOnFleetIndexing(resource: IConstruct): void {
-  Aspects.of(resource).add({
-    visit(node: IConstruct) {
-      const indexing = node === resource ? FleetIndexing.of(resource) : undefined;
-      if (indexing) {
-        resource.node.addDependency(indexing);
-      }
-    },
-  });
+  dependOnOnePerStack(resource, FleetIndexing.of);
 }
 
 /**
  * Makes a deployment (an IoT job) depend on the stack's
  * `PackageConfiguration`, if the stack has one, so that the job's successful
  * executions are recorded in the things' `$package` shadow from the start.
- * Checked once the app is prepared, as for fleet indexing.
  */
 export function dependOnPackageConfiguration(resource: IConstruct): void {
+  dependOnOnePerStack(resource, PackageConfiguration.of);
+}
+
+/**
+ * Makes `resource` depend on what `find` returns for its stack, if anything.
+ * Looked up once the app is prepared (an aspect), so the order in which the
+ * constructs are declared does not matter.
+ */
+function dependOnOnePerStack(resource: IConstruct, find: (scope: IConstruct) => IConstruct | undefined): void {
   Aspects.of(resource).add({
     visit(node: IConstruct) {
-      const configuration = node === resource ? PackageConfiguration.of(resource) : undefined;
-      if (configuration) {
-        resource.node.addDependency(configuration);
+      const target = node === resource ? find(resource) : undefined;
+      if (target) {
+        resource.node.addDependency(target);
       }
     },
   });
