@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, release } from 'projen';
 
 /**
  * Versions pinned on purpose.
@@ -34,9 +34,27 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  github: false,
-  release: false,
   sampleCode: false,
+
+  // Releases: conventional-commit versioning (bump), a GitHub release
+  // workflow that publishes to npm, PyPI, Maven Central and the Go module
+  // repository with projen's standard secrets (NPM_TOKEN; TWINE_USERNAME and
+  // TWINE_PASSWORD; MAVEN_USERNAME, MAVEN_PASSWORD, MAVEN_GPG_PRIVATE_KEY and
+  // MAVEN_GPG_PRIVATE_KEY_PASSPHRASE; GO_GITHUB_TOKEN).
+  // Started by hand only (workflow_dispatch): nothing is released until the
+  // logical ids are settled. projen's ReleaseTrigger.manual() would instead
+  // add publish:git to the release task (commit, tag and push from wherever
+  // it runs) and no workflow; workflowDispatch keeps `npx projen release` to
+  // bump, build, package and unbump, publishing nothing.
+  release: true,
+  releaseTrigger: release.ReleaseTrigger.workflowDispatch(),
+  // CI is .ci/run (it needs the local cloud); GitHub gets the release
+  // workflow only.
+  github: true,
+  buildWorkflow: false,
+  depsUpgradeOptions: { workflow: false },
+  pullRequestTemplate: false,
+  githubOptions: { mergify: false, pullRequestLint: false },
 
   cdkVersion: CDK_MIN_VERSION,
   constructsVersion: '10.5.1',
@@ -112,6 +130,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['/assets/', '/.venv/', '/.venv-local-cloud/', '/cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'test/consumers/java/target/'],
 });
+// The TypeScript sources ship beside lib/: jsii's inline source maps name
+// them, so stack traces mapped by ts-node or `node --enable-source-maps`
+// point to files that exist in node_modules/cdk-iot-package-catalog/src.
+project.npmignore?.include('/src/');
 for (const pattern of ['/lambda/', '/examples/', '/bench/', '/.ci/', '/.venv/', '/.venv-local-cloud/', 'cdk.out', '/tsconfig.dev.json', '/rosetta/']) {
   project.addPackageIgnore(pattern);
 }
@@ -157,13 +179,24 @@ const setupPython = project.addTask('setup:python', {
   ],
 });
 
+// Node 20 is past its end of life, and three tools print a banner about it
+// in every task: jsii, jsii-rosetta, jsii-pacmak and the CDK CLI (each through
+// @jsii/check-node; also the jsii runtime under Python and Java, which inherits
+// the environment), and the AWS SDK for JavaScript v3 (the tests, the demo and
+// the handler run locally). Silenced for every task.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
+
+// `npx projen package-all` works from a fresh clone: it compiles first when
+// the assembly (.jsii) is missing or older than a source or handler file.
+project.tasks.tryFind('package-all')!.prependSpawn(project.compileTask, {
+  condition: 'test ! -f .jsii || test -n "$(find src lambda .projenrc.ts -newer .jsii -type f -print -quit)"',
+});
+
 // Tests run against the compiled assembly (.jsii, for the API-coverage
 // test), the bundled handler and moto, so make sure all exist first.
 project.testTask.prependSpawn(setupPython);
 project.testTask.prependSpawn(project.compileTask);
-// Node 20 is past its end of life: the AWS SDK warns once per process. The
-// handler runs on Node 24 in Lambda; the tests run it on this machine's Node.
-project.testTask.env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
 // The built packages, consumed from Python and Java (test/consumers). Needs
 // package-all first; test:all does everything in order.
@@ -177,7 +210,7 @@ const testConsumers = project.addTask('test:consumers', {
 // load test through the provider framework (test/load).
 const testDeploy = project.addTask('test:deploy', {
   description: 'Run the end-to-end deploy tests (test/e2e) and the load test (test/load) against the local cloud',
-  env: { JEST_JUNIT_OUTPUT_NAME: 'deploy-junit.xml', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  env: { JEST_JUNIT_OUTPUT_NAME: 'deploy-junit.xml' },
   steps: [
     { spawn: setupPython.name },
     { spawn: bundleHandler.name },
@@ -212,21 +245,21 @@ project.addTask('demo', {
     {
       exec: 'ts-node --project tsconfig.dev.json --transpile-only examples/demo.ts',
       receiveArgs: true,
-      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
     },
   ],
 });
 
-// Synthesize the example app and show its custom resources.
+// Synthesize the example app and summarize it: resources by type, the
+// library's custom resources and the stack outputs.
 project.addTask('example', {
-  description: 'Synthesize the example app in examples/ and print its package-version custom resources',
+  description: 'Synthesize the example app in examples/ and print its resource count by type, the library custom resources and the stack outputs',
   steps: [
     { spawn: bundleHandler.name },
     {
       exec: 'cdk synth --app "npx ts-node --prefer-ts-exts examples/app.ts" --no-notices --no-version-reporting --output examples/cdk.out --quiet',
       env: { AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_VERSION_CHECK: 'true', TS_NODE_PROJECT: 'tsconfig.dev.json' },
     },
-    { exec: 'node examples/show-custom-resources.js examples/cdk.out' },
+    { exec: 'node examples/show-synth.js examples/cdk.out' },
   ],
 });
 
