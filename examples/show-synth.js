@@ -66,7 +66,7 @@ for (const file of templates) {
     const policy = resource.DeletionPolicy ? `, DeletionPolicy ${resource.DeletionPolicy}` : '';
     console.log(`  ${logicalId} (${resource.Type}${policy})`);
     for (const [name, value] of Object.entries(resource.Properties || {})) {
-      if (name !== 'ServiceToken') {
+      if (name !== 'ServiceToken' && name !== 'ServiceTimeout') {
         console.log(`    ${name}: ${property(name, value)}`);
       }
     }

@@ -43,8 +43,9 @@ function installBlocks(): string[] {
   return [...section.matchAll(/```bash\n([\s\S]*?)\n```/g)].map((m) => m[1]);
 }
 
-function block(startsWith: string): string {
-  const found = installBlocks().filter((b) => b.split('\n').some((line) => line.startsWith(startsWith)));
+/** The one block with a line that matches `line`. */
+function block(line: RegExp): string {
+  const found = installBlocks().filter((b) => b.split('\n').some((l) => line.test(l)));
   expect(found).toHaveLength(1);
   return found[0];
 }
@@ -68,7 +69,7 @@ function appDir(name: string): string {
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 test('the build block packages every language in a fresh clone', () => {
-  const lines = block('npx projen package-all').split('\n');
+  const lines = block(/&& npx projen package-all$/).split('\n');
   // The first line clones from GitHub: here, this checkout's HEAD instead.
   expect(lines[0]).toBe(`git clone ${CLONE_URL}`);
   sh('git clone', `git clone --quiet ${JSON.stringify(REPO_ROOT)} ${CLONE_DIR}`, work);
@@ -88,7 +89,7 @@ test('the build block packages every language in a fresh clone', () => {
 test('the npm command installs the tarball; stack traces point to shipped sources', () => {
   const app = appDir('app-ts');
   sh('npm init', 'npm init -y >/dev/null', app);
-  sh('the README npm command', block('npm install'), app);
+  sh('the README npm command', block(/^npm install /), app);
 
   const installed = path.join(app, 'node_modules', 'cdk-iot-package-catalog');
   expect(fs.existsSync(path.join(installed, 'assets', 'package-version-handler', 'index.js'))).toBe(true);
@@ -116,7 +117,7 @@ test('the pip command installs the wheel into a venv', () => {
   const app = appDir('app-py');
   sh('python venv', 'python3 -m venv .venv', app);
   const env = { ...ENV, VIRTUAL_ENV: path.join(app, '.venv'), PATH: `${path.join(app, '.venv', 'bin')}:${ENV.PATH}` };
-  sh('the README pip command', `${block('pip install')} --quiet --disable-pip-version-check`, app, env);
+  sh('the README pip command', `${block(/^pip install /)} --quiet --disable-pip-version-check`, app, env);
 
   const output = sh('import', 'python -c "import cdk_iot_package_catalog as c; print(c.PackageVersionStatus.PUBLISHED.name)"', app, env);
   expect(output.trim()).toBe('PUBLISHED');
@@ -128,7 +129,7 @@ test('the pip command installs the wheel into a venv', () => {
 test('the mvn command installs the jar into the local Maven repository', () => {
   const app = appDir('app-java');
   const repository = path.join(work, 'm2');
-  sh('the README mvn command', block('mvn '), app, { ...ENV, MAVEN_OPTS: `-Dmaven.repo.local=${repository}` });
+  sh('the README mvn command', block(/^mvn /), app, { ...ENV, MAVEN_OPTS: `-Dmaven.repo.local=${repository}` });
 
   const jar = path.join(JAR_DIR, 'cdk-iot-package-catalog-0.0.0.jar');
   expect(fs.readFileSync(path.join(repository, jar)).equals(fs.readFileSync(path.join(clone, 'dist', 'java', jar)))).toBe(true);
