@@ -48,6 +48,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // bump, build, package and unbump, publishing nothing.
   release: true,
   releaseTrigger: release.ReleaseTrigger.workflowDispatch(),
+  // 13.x pulls conventional-changelog packages that need Node.js 22; 12.x
+  // runs on Node.js 20 (this machine) and bumps the same way.
+  bumpPackage: 'commit-and-tag-version@^12',
   // CI is .ci/run (it needs the local cloud); GitHub gets the release
   // workflow only.
   github: true,
@@ -130,6 +133,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['/assets/', '/.venv/', '/.venv-local-cloud/', '/cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'test/consumers/java/target/'],
 });
+// npm 11.16+ lists dependencies whose install scripts nobody reviewed (and
+// npm 12 blocks them): esbuild's postinstall checks its binary; the watcher
+// jest uses for --watch ships prebuilt binaries, so its build-from-source
+// fallback stays off.
+project.package.addField('allowScripts', { 'esbuild': true, '@parcel/watcher': false });
+
 // The TypeScript sources ship beside lib/: jsii's inline source maps name
 // them, so stack traces mapped by ts-node or `node --enable-source-maps`
 // point to files that exist in node_modules/cdk-iot-package-catalog/src.
@@ -188,9 +197,10 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
 // `npx projen package-all` works from a fresh clone: it compiles first when
-// the assembly (.jsii) is missing or older than a source or handler file.
+// there is no assembly (.jsii) yet. (projen runs conditions in its own
+// portable shell, without `find` or `test -newer`: hence node.)
 project.tasks.tryFind('package-all')!.prependSpawn(project.compileTask, {
-  condition: 'test ! -f .jsii || test -n "$(find src lambda .projenrc.ts -newer .jsii -type f -print -quit)"',
+  condition: 'node -e "process.exit(require(\'fs\').existsSync(\'.jsii\') ? 1 : 0)"',
 });
 
 // Tests run against the compiled assembly (.jsii, for the API-coverage
