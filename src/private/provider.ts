@@ -443,9 +443,9 @@ function settingIssues(settings: PackageCatalogProviderProps): string[] {
         '(aws-cdk-lib\'s framework function, which waits for the handler, stops after 15)');
     }
   }
-  const path = settings.rolePath;
-  if (path !== undefined && !Token.isUnresolved(path) && !(path.length <= 512 && /^\/([\x21-\x7e]+\/)?$/.test(path) && !path.includes('//'))) {
-    issues.push(`rolePath: is '${path}'; IAM allows '/' or a path that starts and ends with '/', of printable ASCII characters, at most 512`);
+  const rolePath = settings.rolePath;
+  if (rolePath !== undefined && !Token.isUnresolved(rolePath) && !(rolePath.length <= 512 && /^\/([\x21-\x7e]+\/)?$/.test(rolePath) && !rolePath.includes('//'))) {
+    issues.push(`rolePath: is '${rolePath}'; IAM allows '/' or a path that starts and ends with '/', of printable ASCII characters, at most 512`);
   }
   const prefix = settings.roleNamePrefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix) &&

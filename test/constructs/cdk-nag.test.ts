@@ -14,8 +14,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  DeploymentTarget, FleetIndexing, PackageCatalogProvider, PackageConfiguration, PackageDeployment, PackageVersion, PackageVersionArtifact, PackageVersionSbom,
-  PackageVersionStatus,
+  DeploymentTarget, FleetIndexing, PackageCatalogProvider, PackageConfiguration, PackageDeployment, PackageVersion, PackageVersionArtifact,
+  PackageVersionSbom, PackageVersionStatus,
 } from '../../src';
 
 function buildApp(): App {
