@@ -123,6 +123,7 @@ export interface PackageCatalogProviderProps {
  *
  * @example
  * import * as logs from 'aws-cdk-lib/aws-logs';
+ * import { PackageCatalogProvider } from 'cdk-iot-package-catalog';
  *
  * PackageCatalogProvider.configure(this, {
  *   logRetention: logs.RetentionDays.ONE_MONTH,
