@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { CustomResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeWildcard, PackageVersionProvider } from './private/provider';
@@ -49,9 +49,6 @@ export interface FleetIndexingProps {
    */
   readonly restoreOnDelete?: boolean;
 }
-
-/** How long CloudFormation waits for the provider's response. */
-const SERVICE_TIMEOUT = Duration.minutes(10);
 
 /** Finds the FleetIndexing of a stack. */
 const BY_STACK = new WeakMap<Stack, FleetIndexing>();
@@ -137,7 +134,7 @@ export class FleetIndexing extends Construct {
       serviceToken: provider.serviceToken,
       resourceType: FLEET_INDEXING_RESOURCE_TYPE,
       properties,
-      serviceTimeout: SERVICE_TIMEOUT,
+      serviceTimeout: provider.serviceTimeout,
     });
     // The permission exists when the resource is created and still exists when it is deleted.
     resource.node.addDependency(policy);

@@ -10,3 +10,4 @@ export * from './deployment-target';
 export * from './job-document';
 export * from './package-deployment';
 export * from './package-deployment-props';
+export * from './package-catalog-provider';

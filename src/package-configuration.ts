@@ -1,4 +1,4 @@
-import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledgeWildcard, nagToken, PackageVersionProvider } from './private/provider';
@@ -48,9 +48,6 @@ export interface PackageConfigurationProps {
    */
   readonly replaceExistingRole?: boolean;
 }
-
-/** How long CloudFormation waits for the provider's response. */
-const SERVICE_TIMEOUT = Duration.minutes(10);
 
 /** Finds the PackageConfiguration of a stack. */
 const BY_STACK = new WeakMap<Stack, PackageConfiguration>();
@@ -156,7 +153,7 @@ export class PackageConfiguration extends Construct {
       serviceToken: provider.serviceToken,
       resourceType: PACKAGE_CONFIGURATION_RESOURCE_TYPE,
       properties,
-      serviceTimeout: SERVICE_TIMEOUT,
+      serviceTimeout: provider.serviceTimeout,
     });
     // The permission exists when the resource is created and still exists when it is deleted;
     // so does the role's own policy, for the jobs that use it.

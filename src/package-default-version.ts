@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Resource, Stack, Token } from 'aws-cdk-lib';
+import { CustomResource, Resource, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IPackageVersion } from './package-version';
 import { declaredStatus } from './private/declared-status';
@@ -33,9 +33,6 @@ export interface PackageDefaultVersionProps {
    */
   readonly version: IPackageVersion;
 }
-
-/** How long CloudFormation waits for the provider's response, as for PackageVersion. */
-const SERVICE_TIMEOUT = Duration.minutes(10);
 
 /** States a default version may be in. */
 const DEFAULT_STATES = ['PUBLISHED', 'DEPRECATED'];
@@ -138,8 +135,8 @@ export class PackageDefaultVersion extends Resource {
       serviceToken: provider.serviceToken,
       resourceType: DEFAULT_VERSION_RESOURCE_TYPE,
       properties,
-      // The handler gives up after 5 minutes; CloudFormation stops waiting after 10.
-      serviceTimeout: SERVICE_TIMEOUT,
+      // The handler's timeout plus 2 minutes, as for PackageVersion.
+      serviceTimeout: provider.serviceTimeout,
     });
     // Set after the package and the version exist, removed before they are
     // deleted (in the clean-up phase too), with the handler's permissions in

@@ -113,10 +113,12 @@ export interface RolloutWait {
   /** The share of targeted things (1-100) whose execution must have SUCCEEDED. */
   readonly minSuccessPercent: number;
   /**
-   * How long to wait at most; capped by the handler, which has 5 minutes
-   * and keeps one for cancelling the job.
+   * How long to wait at most; capped by the handler's timeout (5 minutes
+   * unless `PackageCatalogProvider.configure` sets another) less the reserve
+   * it keeps for cancelling the job (a fifth, at most a minute) and a margin.
    *
-   * @default PackageDeployment.MAX_ROLLOUT_WAIT (3 minutes 55 seconds)
+   * @default - the longest wait the handler's timeout allows:
+   * PackageDeployment.MAX_ROLLOUT_WAIT (3 minutes 55 seconds) with the default timeout
    */
   readonly timeout?: Duration;
   /**

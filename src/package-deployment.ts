@@ -18,7 +18,7 @@ import { JobExecutionFailureType, PackageDeploymentProps } from './package-deplo
 import { IPackageVersion } from './package-version';
 import { declaredVersion } from './private/declared-status';
 import { dependOnPackageConfiguration, designatedDefault } from './private/package-dependency';
-import { acknowledgeWildcard, nagToken, PackageVersionProvider } from './private/provider';
+import { acknowledgeWildcard, DEFAULT_HANDLER_TIMEOUT, maxRolloutWaitFor, nagToken, PackageVersionProvider } from './private/provider';
 import { TagEntry } from './shared/contract';
 import {
   ATTR_JOB_ARN,
@@ -31,14 +31,13 @@ import {
   MAX_JOB_TARGETS,
 } from './shared/deployment-contract';
 
-/** How long CloudFormation waits for the provider's response. */
-const SERVICE_TIMEOUT = Duration.minutes(10);
-
 /**
- * The longest wait for a rollout: the handler's timeout (5 minutes) less the
- * reserve it keeps for cancelling the job (60 seconds) and a margin to answer.
+ * The longest wait for a rollout with the default handler timeout: 5 minutes
+ * less the reserve the handler keeps for cancelling the job (60 seconds) and
+ * a margin to answer. A stack whose provider has a longer timeout allows
+ * longer (see maxRolloutWaitFor in private/provider.ts).
  */
-const MAX_ROLLOUT_WAIT = Duration.seconds(235);
+const MAX_ROLLOUT_WAIT = maxRolloutWaitFor(DEFAULT_HANDLER_TIMEOUT)!;
 
 /** IoT's 50 tags per job, less the handler's creation marker and deployment tag. */
 const MAX_DEPLOYMENT_TAGS = 48;
@@ -63,8 +62,11 @@ const MAX_DEPLOYMENT_TAGS = 48;
  */
 export class PackageDeployment extends Resource implements ITaggableV2 {
   /**
-   * The longest `waitForRollout.timeout`: the handler's timeout (5 minutes)
-   * less the minute it keeps for cancelling the job and a margin to answer.
+   * The longest `waitForRollout.timeout` with the handler's default timeout
+   * (5 minutes): that timeout less the minute the handler keeps for
+   * cancelling the job and a margin to answer. A stack whose
+   * `PackageCatalogProvider` has a longer `timeout` allows that timeout less
+   * the same reserve (a fifth of it, at most a minute) and margin.
    */
   public static readonly MAX_ROLLOUT_WAIT = MAX_ROLLOUT_WAIT;
 
@@ -122,7 +124,10 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
     if (props.document && props.document._sizeInBytes > MAX_JOB_DOCUMENT_BYTES) {
       issues.push(`document: has ${props.document._sizeInBytes} bytes; IoT allows ${MAX_JOB_DOCUMENT_BYTES}`);
     }
-    issues.push(...settingIssues(props));
+    const provider = PackageVersionProvider.getOrCreate(this);
+    // Undefined when the handler's timeout is a token: the handler caps the wait.
+    const maxRolloutWait = provider.maxRolloutWait;
+    issues.push(...settingIssues(props, provider.handlerTimeout, maxRolloutWait));
     fail();
 
     const targets = props.targets.map((t) => ({ arn: t._bind(this), construct: t._construct }));
@@ -177,7 +182,6 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
       },
     });
 
-    const provider = PackageVersionProvider.getOrCreate(this);
     let resource: CustomResource | undefined;
     const jobIdPrefix = Lazy.uncachedString({
       // The logical id as the template has it (overrideLogicalId included).
@@ -243,7 +247,7 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
       OnRemoval: props.onRemoval,
       WaitForRollout: props.waitForRollout ? {
         MinSuccessPercent: String(props.waitForRollout.minSuccessPercent),
-        TimeoutSeconds: String((props.waitForRollout.timeout ?? MAX_ROLLOUT_WAIT).toSeconds()),
+        TimeoutSeconds: String((props.waitForRollout.timeout ?? maxRolloutWait ?? MAX_ROLLOUT_WAIT).toSeconds()),
         PollSeconds: String((props.waitForRollout.pollInterval ?? Duration.seconds(5)).toSeconds()),
       } : undefined,
     };
@@ -251,7 +255,7 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
       serviceToken: provider.serviceToken,
       resourceType: DEPLOYMENT_RESOURCE_TYPE,
       properties,
-      serviceTimeout: SERVICE_TIMEOUT,
+      serviceTimeout: provider.serviceTimeout,
     });
     resource.node.addDependency(policy, ...versions, ...defaults, ...targets.flatMap((t) => t.construct ? [t.construct] : []));
     dependOnPackageConfiguration(resource);
@@ -302,7 +306,7 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
 }
 
 /** Range checks of the job settings (literal values only). */
-function settingIssues(props: PackageDeploymentProps): string[] {
+function settingIssues(props: PackageDeploymentProps, handlerTimeout: Duration, maxRolloutWait: Duration | undefined): string[] {
   const issues: string[] = [];
   const range = (field: string, value: number | undefined, min: number, max: number, integer = true) => {
     if (value === undefined || Token.isUnresolved(value)) {
@@ -344,7 +348,14 @@ function settingIssues(props: PackageDeploymentProps): string[] {
   if (wait) {
     range('waitForRollout.minSuccessPercent', wait.minSuccessPercent, 1, 100, false);
     if (wait.timeout && !wait.timeout.isUnresolved()) {
-      range('waitForRollout.timeout (seconds)', wait.timeout.toSeconds({ integral: false }), 1, MAX_ROLLOUT_WAIT.toSeconds());
+      // Up to the stack's handler timeout less its cleanup reserve; any length for a timeout that is a token.
+      const seconds = wait.timeout.toSeconds({ integral: false });
+      const max = maxRolloutWait?.toSeconds() ?? Infinity;
+      if (!(Number.isInteger(seconds) && seconds >= 1 && seconds <= max)) {
+        issues.push(`waitForRollout.timeout (seconds): is ${seconds}; allowed an integer 1-${max}` + (maxRolloutWait
+          ? `, the handler's timeout (${handlerTimeout.toHumanString()}) less its cleanup reserve; PackageCatalogProvider.configure sets a longer timeout`
+          : ''));
+      }
     }
     if (wait.pollInterval && !wait.pollInterval.isUnresolved()) {
       range('waitForRollout.pollInterval (seconds)', wait.pollInterval.toSeconds({ integral: false }), 1, 60);

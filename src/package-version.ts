@@ -2,7 +2,6 @@ import {
   Arn,
   ArnFormat,
   CustomResource,
-  Duration,
   Fn,
   IResource,
   ITaggableV2,
@@ -112,9 +111,6 @@ export interface PackageVersionAttributes {
    */
   readonly packageVersionArn?: string;
 }
-
-/** How long CloudFormation waits for the provider's response. */
-const SERVICE_TIMEOUT = Duration.minutes(10);
 
 abstract class PackageVersionBase extends Resource implements IPackageVersion {
   public abstract readonly packageVersionArn: string;
@@ -434,9 +430,9 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
       resourceType: RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-      // The handler gives up after 5 minutes; should a response ever be
-      // lost, CloudFormation stops waiting after 10, not its default hour.
-      serviceTimeout: SERVICE_TIMEOUT,
+      // The handler's timeout plus 2 minutes: should a response ever be
+      // lost, CloudFormation stops waiting then, not after its default hour.
+      serviceTimeout: provider.serviceTimeout,
     });
     // The handler's permissions (on the package, and on the buckets of the
     // artifact and SBOM) must exist when this version is created and still

@@ -2,7 +2,6 @@ import {
   Arn,
   ArnFormat,
   CustomResource,
-  Duration,
   Fn,
   IResource,
   ITaggableV2,
@@ -176,9 +175,6 @@ export interface SoftwarePackageProps {
    */
   readonly removalPolicy?: RemovalPolicy;
 }
-
-/** How long CloudFormation waits for the provider's response. */
-const SERVICE_TIMEOUT = Duration.minutes(10);
 
 /**
  * What the handler may do on the package itself (on its ARN). IAM
@@ -435,7 +431,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggableV2 
       resourceType: PACKAGE_RESOURCE_TYPE,
       properties,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-      serviceTimeout: SERVICE_TIMEOUT,
+      serviceTimeout: provider.serviceTimeout,
     });
     // The permissions must exist when the package is created and still
     // exist when it is deleted, in CloudFormation's clean-up phase too.

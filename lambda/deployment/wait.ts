@@ -7,7 +7,7 @@
  * rollout goes on after its stack rolled back.
  *
  * Time: at most the wait's timeout, and never past the forward deadline
- * (the handler's 5 minutes less the cleanup reserve).
+ * (the handler's timeout, 5 minutes by default, less the cleanup reserve).
  */
 import { JobProcessDetails } from '@aws-sdk/client-iot';
 import { RolloutWait } from './properties';
@@ -61,7 +61,7 @@ async function poll(jobId: string, wait: RolloutWait): Promise<void> {
     const left = Math.min(until - Date.now(), timeLeft());
     if (left < wait.pollMs) {
       throw new Error(`Rollout wait failed: time ran out for job '${jobId}' with ${summary}. ` +
-        'The wait lasts at most its timeout and the handler\'s 5 minutes less one for cleanup; the job is cancelled');
+        'The wait lasts at most its timeout and the handler\'s timeout less a reserve for cleanup; the job is cancelled');
     }
     log('waiting for the rollout', { jobId, succeeded, targeted, status: job.status });
     await sleep(wait.pollMs);

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { ArnFormat, Aws, Duration, Intrinsic, IResolvable, Reference, RemovalPolicy, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Fn, Intrinsic, IResolvable, Reference, RemovalPolicy, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,12 +8,35 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ROLE_INLINE_POLICY_LIMIT, roleInlinePolicySize } from './policy-size';
+import type { PackageCatalogProviderProps } from '../package-catalog-provider';
 
 /** Where `npx projen bundle:handler` writes the handler; shipped in the npm package. */
 export const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'package-version-handler');
 
 /** Stable id of the one provider per stack. Permanent once released. */
 export const PROVIDER_ID = 'cdk-iot-package-catalog.PackageVersionProvider';
+
+/** The handler's timeout unless configured. */
+export const DEFAULT_HANDLER_TIMEOUT = Duration.minutes(5);
+/** The longest handler timeout: the framework function, which waits for the handler, stops after 15 minutes. */
+export const MAX_HANDLER_TIMEOUT = Duration.minutes(14);
+/** Added to the handler's timeout for CloudFormation's ServiceTimeout: the framework's own work and the response. */
+const SERVICE_TIMEOUT_MARGIN = Duration.minutes(2);
+/** CloudFormation's longest ServiceTimeout. */
+const MAX_SERVICE_TIMEOUT_SECONDS = 3600;
+/** Lambda's longest timeout: the bound on a handler timeout that is a token. */
+const LAMBDA_MAX_TIMEOUT = Duration.minutes(15);
+/**
+ * The handler's cleanup reserve (lambda/deadline.ts: a fifth of the time,
+ * 2 to 60 seconds) and a margin to answer (its 1 second and some slack).
+ */
+const CLEANUP_RESERVE_MAX_SECONDS = 60;
+const CLEANUP_RESERVE_MIN_SECONDS = 2;
+const ANSWER_MARGIN_SECONDS = 5;
+/** IAM role names: at most 64 characters of these. */
+const ROLE_NAME_CHARS = /^[\w+=,.@-]+$/;
+/** 64 less 'Framework' (9), '-', the longest region name reserved (20), '-' and the hash (8). */
+export const MAX_ROLE_NAME_PREFIX_LENGTH = 25;
 
 /**
  * What the handler may do within one package. IoT authorizes the version
@@ -70,7 +93,31 @@ export class PackageVersionProvider extends Construct {
   public static getOrCreate(scope: Construct): PackageVersionProvider {
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(PROVIDER_ID);
-    return existing ? existing as PackageVersionProvider : new PackageVersionProvider(stack, PROVIDER_ID);
+    return existing ? existing as PackageVersionProvider : new PackageVersionProvider(stack, PROVIDER_ID, {});
+  }
+
+  /**
+   * Creates the provider of the stack that holds `scope` with `settings`;
+   * an error if the stack has its provider already.
+   */
+  public static configure(scope: Construct, settings: PackageCatalogProviderProps): PackageVersionProvider {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(PROVIDER_ID) as PackageVersionProvider | undefined;
+    if (existing) {
+      throw new Error(existing.configured
+        ? `PackageCatalogProvider.configure: the provider of stack '${stack.node.path}' is configured already; configure it once per stack`
+        : `PackageCatalogProvider.configure: stack '${stack.node.path}' has its provider already, created with the default settings by the ` +
+          'first construct of cdk-iot-package-catalog in the stack (or by PackageCatalogProvider.of). Its settings are fixed then: call ' +
+          'PackageCatalogProvider.configure before declaring packages, versions, deployments or other constructs of the library in the stack');
+    }
+    const issues = settingIssues(settings);
+    if (issues.length > 0) {
+      throw new Error(`PackageCatalogProvider.configure (stack '${stack.node.path}') has ${issues.length === 1 ? 'an invalid prop' : 'invalid props'}:` +
+        `\n  - ${issues.join('\n  - ')}`);
+    }
+    const provider = new PackageVersionProvider(stack, PROVIDER_ID, settings);
+    provider.configured = true;
+    return provider;
   }
 
   /** The service token for custom resources. */
@@ -79,20 +126,60 @@ export class PackageVersionProvider extends Construct {
   /** The role of the handler function, which calls IoT. */
   public readonly handlerRole: iam.Role;
 
+  /** The role of the framework function, which invokes the handler. */
+  public readonly frameworkRole: iam.Role;
+
+  /** The handler function. */
+  public readonly handlerFunction: lambda.Function;
+
+  /** The handler function's timeout. */
+  public readonly handlerTimeout: Duration;
+
+  /**
+   * How long CloudFormation waits for each custom resource's response: the
+   * handler's timeout plus 2 minutes, at most an hour; for a timeout that is
+   * a token, Lambda's longest timeout plus 2 minutes.
+   */
+  public readonly serviceTimeout: Duration;
+
+  /**
+   * The longest rollout wait the handler's timeout allows: the timeout less
+   * the handler's cleanup reserve and a margin to answer. Undefined for a
+   * timeout that is a token.
+   */
+  public readonly maxRolloutWait?: Duration;
+
+  private configured = false;
+
   private readonly packagePolicies = new Map<string, { policy: iam.Policy; packageName: string; packageStatement?: iam.PolicyStatement }>();
 
   private readonly bucketPolicies = new Map<string, { policy: iam.Policy; bucketName: string; keys: Map<string, string> }>();
 
-  private constructor(scope: Stack, id: string) {
+  private constructor(scope: Stack, id: string, settings: PackageCatalogProviderProps) {
     super(scope, id);
 
-    const handlerLogGroup = new logs.LogGroup(this, 'HandlerLogGroup', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
+    this.handlerTimeout = settings.timeout ?? DEFAULT_HANDLER_TIMEOUT;
+    this.serviceTimeout = serviceTimeoutFor(this.handlerTimeout);
+    this.maxRolloutWait = maxRolloutWaitFor(this.handlerTimeout);
+
+    // The log groups: the user's, or one per function as before.
+    const newLogGroup = (logGroupId: string) => settings.logGroup ?? new logs.LogGroup(this, logGroupId, {
+      retention: settings.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: settings.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
+    const roleName = (kind: string) => settings.roleNamePrefix === undefined ? undefined : generatedRoleName(scope, settings.roleNamePrefix, kind);
+    const roleSettings = { path: settings.rolePath, permissionsBoundary: settings.permissionsBoundary };
+    const vpcSettings = { vpc: settings.vpc, vpcSubnets: settings.vpcSubnets, securityGroups: settings.securityGroups };
+    // CDK adds the ENI permissions only to a role it creates for a function.
+    const vpcAccess = settings.vpc ? [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')] : undefined;
+
+    const handlerLogGroup = newLogGroup('HandlerLogGroup');
     this.handlerRole = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Manages AWS IoT software package versions for cdk-iot-package-catalog',
+      roleName: roleName('Handler'),
+      managedPolicies: vpcAccess,
+      ...roleSettings,
     });
     handlerLogGroup.grantWrite(this.handlerRole);
     // Actions IAM authorizes only on '*' for what the handler touches:
@@ -121,24 +208,28 @@ export class PackageVersionProvider extends Construct {
       code: lambda.Code.fromAsset(HANDLER_ASSET_DIR),
       role: this.handlerRole,
       logGroup: handlerLogGroup,
-      timeout: Duration.minutes(5),
-      memorySize: 256,
+      timeout: this.handlerTimeout,
+      memorySize: settings.memorySize ?? 256,
+      ...vpcSettings,
     });
+    this.handlerFunction = handler;
 
-    const frameworkLogGroup = new logs.LogGroup(this, 'FrameworkLogGroup', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    const frameworkLogGroup = newLogGroup('FrameworkLogGroup');
     const frameworkRole = new iam.Role(this, 'FrameworkRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Runs the aws-cdk-lib custom-resource framework for cdk-iot-package-catalog',
+      roleName: roleName('Framework'),
+      managedPolicies: vpcAccess,
+      ...roleSettings,
     });
+    this.frameworkRole = frameworkRole;
     frameworkLogGroup.grantWrite(frameworkRole);
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: handler,
       logGroup: frameworkLogGroup,
       frameworkOnEventRole: frameworkRole,
+      ...vpcSettings,
     });
     this.serviceToken = provider.serviceToken;
 
@@ -150,6 +241,23 @@ export class PackageVersionProvider extends Construct {
       'package-version resource type. All three only read.');
     acknowledgeWildcard(frameworkRole, `${nagToken(this, (handler.node.defaultChild as lambda.CfnFunction).attrArn)}:*`,
       'The framework may invoke only this provider\'s handler function, including its versions (ARN:*), as aws-cdk-lib\'s Provider grants.');
+    if (vpcAccess) {
+      for (const role of [this.handlerRole, frameworkRole]) {
+        role.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, {
+          'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]':
+            'The function runs in the VPC given to PackageCatalogProvider.configure; Lambda needs this policy\'s permissions to manage its ' +
+            'network interfaces, as aws-cdk-lib grants them to the roles it creates for functions in a VPC.',
+        });
+      }
+    }
+    if (settings.logGroup) {
+      const logStreams = nagToken(this, settings.logGroup.logGroupArn);
+      if (logStreams.endsWith('*')) {
+        for (const role of [this.handlerRole, frameworkRole]) {
+          acknowledgeWildcard(role, logStreams, 'Writes to the log streams of the log group given to PackageCatalogProvider.configure (LOG_GROUP:*).');
+        }
+      }
+    }
     Validations.of(provider).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'The framework function\'s runtime is chosen by aws-cdk-lib\'s custom-resources Provider and cannot be set; ' +
@@ -307,6 +415,74 @@ export class PackageVersionProvider extends Construct {
       'and SBOMs in fewer buckets. The number of versions per package or per bucket does not matter.',
     ];
   }
+}
+
+/** The settings' problems that can be told before deployment (literal values only). */
+function settingIssues(settings: PackageCatalogProviderProps): string[] {
+  const issues: string[] = [];
+  if (settings.logGroup && (settings.logRetention !== undefined || settings.logRemovalPolicy !== undefined)) {
+    const other = settings.logRetention !== undefined ? 'logRetention' : 'logRemovalPolicy';
+    issues.push(`logGroup and ${other}: give one or the other; ${other} applies to the log groups the provider creates when no logGroup is given`);
+  }
+  if (!settings.vpc) {
+    for (const prop of ['vpcSubnets', 'securityGroups'] as const) {
+      if (settings[prop] !== undefined) {
+        issues.push(`${prop}: requires vpc`);
+      }
+    }
+  }
+  const memory = settings.memorySize;
+  if (memory !== undefined && !Token.isUnresolved(memory) && !(Number.isInteger(memory) && memory >= 128 && memory <= 10240)) {
+    issues.push(`memorySize: is ${memory}; Lambda allows an integer 128-10240 (MiB)`);
+  }
+  const timeout = settings.timeout;
+  if (timeout && !timeout.isUnresolved()) {
+    const seconds = timeout.toSeconds({ integral: false });
+    if (!(Number.isInteger(seconds) && seconds >= 1 && seconds <= MAX_HANDLER_TIMEOUT.toSeconds())) {
+      issues.push(`timeout: is ${timeout.toHumanString()}; the handler's timeout must be whole seconds, 1 second to 14 minutes ` +
+        '(aws-cdk-lib\'s framework function, which waits for the handler, stops after 15)');
+    }
+  }
+  const rolePath = settings.rolePath;
+  if (rolePath !== undefined && !Token.isUnresolved(rolePath) && !(rolePath.length <= 512 && /^\/([\x21-\x7e]+\/)?$/.test(rolePath) && !rolePath.includes('//'))) {
+    issues.push(`rolePath: is '${rolePath}'; IAM allows '/' or a path that starts and ends with '/', of printable ASCII characters, at most 512`);
+  }
+  const prefix = settings.roleNamePrefix;
+  if (prefix !== undefined && !Token.isUnresolved(prefix) &&
+      !(prefix.length >= 1 && prefix.length <= MAX_ROLE_NAME_PREFIX_LENGTH && ROLE_NAME_CHARS.test(prefix))) {
+    issues.push(`roleNamePrefix: is '${prefix}'; it must have 1-${MAX_ROLE_NAME_PREFIX_LENGTH} characters of A-Za-z0-9+=,.@_- ` +
+      '(the role names add the function, the region and a hash, within IAM\'s 64)');
+  }
+  return issues;
+}
+
+/**
+ * A role name unique per stack and region: the prefix, the function
+ * ('Handler' or 'Framework'), the region and a hash of the stack's name
+ * (role names are global in an account, stack names per region).
+ */
+function generatedRoleName(stack: Stack, prefix: string, kind: string): string {
+  const stackName = Token.isUnresolved(stack.stackName) ? stack.node.path : stack.stackName;
+  const hash = createHash('sha256').update(stackName).digest('hex').slice(0, 8);
+  return Token.isUnresolved(stack.region)
+    ? Fn.join('', [`${prefix}${kind}-`, stack.region, `-${hash}`])
+    : `${prefix}${kind}-${stack.region}-${hash}`;
+}
+
+/** CloudFormation's ServiceTimeout for a handler timeout (see PackageVersionProvider.serviceTimeout). */
+function serviceTimeoutFor(timeout: Duration): Duration {
+  const handlerSeconds = timeout.isUnresolved() ? LAMBDA_MAX_TIMEOUT.toSeconds() : timeout.toSeconds();
+  return Duration.seconds(Math.min(handlerSeconds + SERVICE_TIMEOUT_MARGIN.toSeconds(), MAX_SERVICE_TIMEOUT_SECONDS));
+}
+
+/** The longest rollout wait for a handler timeout (see PackageVersionProvider.maxRolloutWait). */
+export function maxRolloutWaitFor(timeout: Duration): Duration | undefined {
+  if (timeout.isUnresolved()) {
+    return undefined;
+  }
+  const seconds = timeout.toSeconds();
+  const reserve = Math.min(CLEANUP_RESERVE_MAX_SECONDS, Math.max(CLEANUP_RESERVE_MIN_SECONDS, Math.floor(seconds / 5)));
+  return Duration.seconds(Math.max(1, seconds - reserve - ANSWER_MARGIN_SECONDS));
 }
 
 /**

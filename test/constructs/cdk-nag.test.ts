@@ -4,15 +4,18 @@
  * constructs that cause them; everything else must be clean.
  */
 import * as path from 'path';
-import { App, CfnResource, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  DeploymentTarget, FleetIndexing, PackageConfiguration, PackageDeployment, PackageVersion, PackageVersionArtifact, PackageVersionSbom,
-  PackageVersionStatus,
+  DeploymentTarget, FleetIndexing, PackageCatalogProvider, PackageConfiguration, PackageDeployment, PackageVersion, PackageVersionArtifact,
+  PackageVersionSbom, PackageVersionStatus,
 } from '../../src';
 
 function buildApp(): App {
@@ -205,6 +208,48 @@ describe('the account prerequisites', () => {
       expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<cdkiotpackagecatalogPackageVersionProviderHandler[0-9A-F]{8}\.Arn>:\*\] on /),
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:eu-west-1:123456789012:thing/*/$package] on PrerequisitesStack/PackageConfiguration/Role/Resource',
       expect.stringMatching(/^AwsSolutions-L1 on /),
+    ]);
+  });
+});
+
+describe('with provider settings', () => {
+  function buildSettingsApp(logGroupOfOwn: boolean): App {
+    const app = new App();
+    const stack = new Stack(app, 'SettingsStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-1234', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-1', 'subnet-2'],
+    });
+    PackageCatalogProvider.configure(stack, {
+      vpc,
+      permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'iot-boundary'),
+      rolePath: '/iot/',
+      roleNamePrefix: 'acme-',
+      memorySize: 512,
+      timeout: Duration.minutes(10),
+      ...logGroupOfOwn ? { logGroup: logs.LogGroup.fromLogGroupName(stack, 'Logs', 'iot-catalog') } : { logRetention: logs.RetentionDays.ONE_MONTH },
+    });
+    const version = new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1', status: PackageVersionStatus.PUBLISHED });
+    new PackageDeployment(stack, 'Rollout', { versions: [version], targets: [DeploymentTarget.thingGroupName('fleet')] });
+    return app;
+  }
+
+  test.each([['log groups of the provider', false], ['a log group of one\'s own', true]])('no AwsSolutions violations (%s)', (_, own) => {
+    const app = buildSettingsApp(own);
+    expect(new AwsSolutionsChecks(app).validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
+  });
+
+  test('without the library\'s acknowledgements the checks find the VPC access policy and the log streams', () => {
+    const app = buildSettingsApp(true);
+    for (const construct of app.node.findAll()) {
+      const metadata = construct.node.metadata as Array<{ type: string; data: Record<string, string> }>;
+      const kept = metadata.filter((m) => m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY ||
+        !/AWSLambdaVPCAccessExecutionRole|log-group/.test(JSON.stringify(m.data)));
+      (construct.node as unknown as { _metadata: unknown[] })._metadata = kept;
+    }
+    const rules = new AwsSolutionsChecks(app).validateScope(app).violations.map((v) => v.ruleName).sort();
+    expect(rules).toEqual([
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:eu-west-1:123456789012:log-group:iot-catalog:*]',
     ]);
   });
 });

@@ -24,7 +24,7 @@ test('defaults: no mode (the handler\'s default is REGISTRY), no restore, the sh
   template.hasResource(TYPE, {
     Properties: {
       ServiceToken: Match.anyValue(),
-      ServiceTimeout: '600',
+      ServiceTimeout: '420',
       ThingIndexingMode: Match.absent(),
       RestoreOnDelete: Match.absent(),
     },

@@ -116,7 +116,7 @@ test('the handler may get and update the configuration on "*", and pass only thi
 test('defaults: no flags, a service timeout; disableOnDelete and replaceExistingRole are passed on as "true"', () => {
   const plain = newStack();
   new PackageConfiguration(plain, 'PackageConfiguration');
-  expect(resourceOf(plain).Properties).toMatchObject({ ServiceTimeout: '600' });
+  expect(resourceOf(plain).Properties).toMatchObject({ ServiceTimeout: '420' });
   expect(resourceOf(plain).Properties.DisableOnDelete).toBeUndefined();
   expect(resourceOf(plain).Properties.ReplaceExistingRole).toBeUndefined();
 

@@ -78,7 +78,7 @@ describe('the resource', () => {
       ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/ProviderframeworkonEvent/), 'Arn'] },
       PackageName: { Ref: pkgId },
       VersionName: '1.4.0',
-      ServiceTimeout: '600',
+      ServiceTimeout: '420',
     });
     const policies = Object.keys(template.findResources('AWS::IAM::Policy', {
       Properties: { PolicyName: Match.stringLikeRegexp('PackagePolicy') },

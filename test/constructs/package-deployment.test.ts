@@ -251,7 +251,7 @@ describe('validation', () => {
     ['an expiry', (s) => ({ targets: target, versions: [published(s)], presignedUrl: { role: iam.Role.fromRoleArn(s, 'R', 'arn:aws:iam::123456789012:role/r'), expiresIn: Duration.hours(2) } }),
       /presignedUrl.expiresIn \(seconds\): is 7200/],
     ['a wait', (s) => ({ targets: target, versions: [published(s)], waitForRollout: { minSuccessPercent: 0, timeout: Duration.minutes(5) } }),
-      /minSuccessPercent: is 0[\s\S]*timeout \(seconds\): is 300; IoT allows an integer 1-235/],
+      /minSuccessPercent: is 0[\s\S]*timeout \(seconds\): is 300; allowed an integer 1-235, the handler.s timeout \(5 minutes\)/],
   ])('%s', (_, props, message) => {
     const stack = newStack();
     expect(() => new PackageDeployment(stack, 'Rollout', props(stack))).toThrow(message);

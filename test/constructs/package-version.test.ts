@@ -34,11 +34,11 @@ describe('PackageVersion resource', () => {
     });
   });
 
-  test('CloudFormation waits at most 10 minutes for a response', () => {
+  test('CloudFormation waits at most 7 minutes (the handler\'s 5 and 2) for a response', () => {
     const stack = newStack();
     new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0' });
 
-    Template.fromStack(stack).hasResourceProperties(TYPE, { ServiceTimeout: '600' });
+    Template.fromStack(stack).hasResourceProperties(TYPE, { ServiceTimeout: '420' });
   });
 
   test('omits optional properties that are not set', () => {

@@ -37,7 +37,7 @@ describe('SoftwarePackage resource', () => {
       Description: 'Gateway firmware',
       Tags: [{ Key: 'team', Value: 'edge' }],
       AdoptExisting: 'true',
-      ServiceTimeout: '600',
+      ServiceTimeout: '420',
     });
   });
 

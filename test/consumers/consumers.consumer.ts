@@ -25,6 +25,8 @@ import { CONSUMER_SOURCES, JAVA_PROJECT, REPO_ROOT } from './sources';
 
 const DIST = path.join(REPO_ROOT, 'dist');
 const STACK = 'ConsumerCatalog';
+/** The second stack: its provider in a VPC, with a log group of its own and named roles. */
+const NETWORK_STACK = 'ConsumerNetwork';
 const HANDLER_IN_TARBALL = 'package/assets/package-version-handler/index.js';
 const VERSION_TYPE = 'Custom::IotPackageVersion';
 const ASSET_BUCKET = 'cdk-hnb659fds-assets-123456789012-eu-west-1';
@@ -75,6 +77,8 @@ interface Synthesized {
   readonly template: Template;
   /** Whether every recipe in the template is the fixture's. */
   readonly recipesMatchFixture: boolean;
+  /** The second stack's template. */
+  readonly network: Template;
 }
 
 /**
@@ -92,7 +96,33 @@ function synthesized(outdir: string): Synthesized {
       resource.Properties!.Recipe = redactedRecipe(recipe);
     }
   }
-  return { outdir, template, recipesMatchFixture };
+  const network = JSON.parse(fs.readFileSync(path.join(outdir, `${NETWORK_STACK}.template.json`), 'utf8')) as Template;
+  return { outdir, template, recipesMatchFixture, network };
+}
+
+/** Both stacks carry the provider settings the apps give. */
+function expectProviderSettings({ template, network }: Synthesized): void {
+  const of = (t: Template, type: string) => Object.values(t.Resources).filter((r) => r.Type === type);
+  const handlerOf = (t: Template) => of(t, 'AWS::Lambda::Function').find((r) => r.Properties?.Handler === 'index.handler')!;
+  expect(handlerOf(template).Properties).toMatchObject({ MemorySize: 512, Timeout: 300 });
+  expect(of(template, 'AWS::Logs::LogGroup').map((r) => [r.Properties?.RetentionInDays, (r as any).DeletionPolicy])).toEqual([[30, 'Retain'], [30, 'Retain']]);
+  const providerRoles = of(template, 'AWS::IAM::Role').filter((r) => r.Properties?.Path !== undefined);
+  expect(providerRoles.map((r) => r.Properties!.Path)).toEqual(['/iot-catalog/', '/iot-catalog/']);
+
+  expect(handlerOf(network).Properties).toMatchObject({
+    MemorySize: 256,
+    Timeout: 600,
+    LoggingConfig: { LogGroup: 'platform/iot-catalog' },
+    VpcConfig: { SubnetIds: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'], SecurityGroupIds: ['sg-0a1b2c3d'] },
+  });
+  const roles = of(network, 'AWS::IAM::Role');
+  expect(roles.map((r) => r.Properties!.RoleName).sort()).toEqual([expect.stringMatching(/^acme-Framework-eu-west-1-[0-9a-f]{8}$/),
+    expect.stringMatching(/^acme-Handler-eu-west-1-[0-9a-f]{8}$/)]);
+  for (const role of roles) {
+    expect(JSON.stringify(role.Properties!.PermissionsBoundary)).toContain(':iam::123456789012:policy/platform-boundary');
+  }
+  expect(of(network, VERSION_TYPE).map((r) => r.Properties!.ServiceTimeout)).toEqual(['720']);
+  expect(network.Outputs).toMatchObject({ HandlerTimeout: { Value: '600' }, ServiceTimeout: { Value: '720' } });
 }
 
 function redactedRecipe(recipe: unknown): string {
@@ -302,20 +332,20 @@ function expectCatalog({ outdir, template }: Synthesized): void {
 
   const [[indexing, indexingResource], ...moreIndexing] = ofType('Custom::IotFleetIndexing');
   expect(moreIndexing).toEqual([]);
-  expect(props(indexingResource)).toEqual({ ServiceTimeout: '600', ThingIndexingMode: 'REGISTRY_AND_SHADOW', RestoreOnDelete: 'true' });
+  expect(props(indexingResource)).toEqual({ ServiceTimeout: '420', ThingIndexingMode: 'REGISTRY_AND_SHADOW', RestoreOnDelete: 'true' });
 
   const [[, configuration], ...moreConfigurations] = ofType('Custom::IotPackageConfiguration');
   expect(moreConfigurations).toEqual([]);
   const shadowRole = configuration.Properties!.RoleArn['Fn::GetAtt'][0] as string;
   expect(shadowRole).toMatch(/^PackageShadowRole/);
   expect(props(configuration)).toEqual({
-    ServiceTimeout: '600', RoleArn: { 'Fn::GetAtt': [shadowRole, 'Arn'] }, DisableOnDelete: 'true', ReplaceExistingRole: 'true',
+    ServiceTimeout: '420', RoleArn: { 'Fn::GetAtt': [shadowRole, 'Arn'] }, DisableOnDelete: 'true', ReplaceExistingRole: 'true',
   });
 
   const [[agent, agentResource], ...morePackages] = ofType('Custom::IotSoftwarePackage');
   expect({ outdir, morePackages }).toEqual({ outdir, morePackages: [] });
   expect(props(agentResource)).toEqual({
-    ServiceTimeout: '600',
+    ServiceTimeout: '420',
     PackageName: 'gateway-agent',
     Description: 'Gateway agent',
     Tags: [{ Key: 'product', Value: 'gateway' }, { Key: 'team', Value: 'edge' }],
@@ -336,8 +366,8 @@ function expectCatalog({ outdir, template }: Synthesized): void {
   const published = agentVersions.find(([, r]) => r.Properties!.VersionName === '1.0.0')![0];
   const defaults = ofType('Custom::IotPackageDefaultVersion');
   expect(defaults.map(([, r]) => props(r))).toEqual(expect.arrayContaining([
-    { ServiceTimeout: '600', PackageName: 'gateway-agent', VersionName: '1.0.0' },
-    { ServiceTimeout: '600', PackageName: 'diagnostics-tools', VersionName: '3.0.0' },
+    { ServiceTimeout: '420', PackageName: 'gateway-agent', VersionName: '1.0.0' },
+    { ServiceTimeout: '420', PackageName: 'diagnostics-tools', VersionName: '3.0.0' },
   ]));
   expect(defaults).toHaveLength(2);
   const defaultOf = (packageName: string) => defaults.find(([, r]) => r.Properties!.PackageName === packageName)!;
@@ -410,6 +440,7 @@ test('the TypeScript reference declares the expected stack', () => {
   expect(resources.filter((r) => r.Type === 'AWS::IoT::SoftwarePackage')).toHaveLength(2);
   expectNewApi(reference);
   expectCatalog(reference);
+  expectProviderSettings(reference);
 });
 
 test('the Python app, with the wheel in a fresh venv, synthesizes the same template', () => {
@@ -424,7 +455,9 @@ test('the Python app, with the wheel in a fresh venv, synthesizes the same templ
   const synth = synthesized(outdir);
   expectNewApi(synth);
   expectCatalog(synth);
+  expectProviderSettings(synth);
   expect(synth.template).toEqual(reference.template);
+  expect(synth.network).toEqual(reference.network);
 });
 
 test('the Java app, with the jar from dist/java, synthesizes the same template', () => {
@@ -445,5 +478,7 @@ test('the Java app, with the jar from dist/java, synthesizes the same template',
   const synth = synthesized(outdir);
   expectNewApi(synth);
   expectCatalog(synth);
+  expectProviderSettings(synth);
   expect(synth.template).toEqual(reference.template);
+  expect(synth.network).toEqual(reference.network);
 });

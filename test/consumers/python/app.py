@@ -6,9 +6,11 @@ built wheel (dist/python), aws-cdk-lib and constructs installed.
 from pathlib import Path
 
 from aws_cdk import App, CfnOutput, CfnParameter, Duration, Environment, RemovalPolicy, Stack, Tags
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_iot as iot
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from cdk_iot_package_catalog import (
     DeploymentTarget,
@@ -20,6 +22,7 @@ from cdk_iot_package_catalog import (
     JobRetryCriterion,
     JobRollout,
     JobTargetSelection,
+    PackageCatalogProvider,
     PackageDeployment,
     FleetIndexing,
     PackageConfiguration,
@@ -80,6 +83,14 @@ class CompanionSbom(PackageVersionSbom):
 
 app = App()
 stack = Stack(app, "ConsumerCatalog", env=Environment(account="123456789012", region="eu-west-1"))
+
+# The provider's settings, before the first construct of the library.
+PackageCatalogProvider.configure(stack,
+    log_retention=logs.RetentionDays.ONE_MONTH,
+    log_removal_policy=RemovalPolicy.RETAIN,
+    memory_size=512,
+    role_path="/iot-catalog/",
+)
 
 # README:start
 firmware = iot.CfnSoftwarePackage(stack, "Firmware", package_name="firmware")
@@ -331,5 +342,29 @@ agent.grant_create_job(job_runner)
 tools.grant(job_runner, "iot:GetPackage")
 tools.grant_create_job(job_runner)
 runtime.grant_read(job_runner)
+
+# A second stack whose provider runs in a VPC, logs to a log group of the
+# platform team, and has named roles within a permissions boundary.
+network = Stack(app, "ConsumerNetwork", env=Environment(account="123456789012", region="eu-west-1"))
+vpc = ec2.Vpc.from_vpc_attributes(network, "Vpc",
+    vpc_id="vpc-0a1b2c3d",
+    availability_zones=["eu-west-1a", "eu-west-1b"],
+    private_subnet_ids=["subnet-0a1b2c3d", "subnet-4e5f6a7b"],
+)
+network_provider = PackageCatalogProvider.configure(network,
+    vpc=vpc,
+    vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+    security_groups=[ec2.SecurityGroup.from_security_group_id(network, "ProviderSecurityGroup", "sg-0a1b2c3d")],
+    log_group=logs.LogGroup.from_log_group_name(network, "PlatformLogs", "platform/iot-catalog"),
+    permissions_boundary=iam.ManagedPolicy.from_managed_policy_name(network, "Boundary", "platform-boundary"),
+    role_name_prefix="acme-",
+    timeout=Duration.minutes(10),
+)
+PackageVersion(network, "Firmware200", package_name="firmware", version_name="2.0.0")
+network_provider.handler_role.add_to_principal_policy(iam.PolicyStatement(actions=["xray:PutTraceSegments"], resources=["*"]))
+CfnOutput(network, "HandlerArn", value=PackageCatalogProvider.of(network).handler_function.function_arn)
+CfnOutput(network, "FrameworkRoleName", value=network_provider.framework_role.role_name)
+CfnOutput(network, "HandlerTimeout", value=str(int(network_provider.timeout.to_seconds())))
+CfnOutput(network, "ServiceTimeout", value=str(int(network_provider.service_timeout.to_seconds())))
 
 app.synth()

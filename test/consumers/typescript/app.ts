@@ -8,9 +8,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnOutput, CfnParameter, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
@@ -19,6 +21,7 @@ import {
   JobExecutionFailureType,
   JobRemoval,
   JobTargetSelection,
+  PackageCatalogProvider,
   PackageDeployment,
   FleetIndexing,
   PackageConfiguration,
@@ -79,6 +82,14 @@ class CompanionSbom extends PackageVersionSbom {
 
 const app = new App();
 const stack = new Stack(app, 'ConsumerCatalog', { env: { account: '123456789012', region: 'eu-west-1' } });
+
+// The provider's settings, before the first construct of the library.
+PackageCatalogProvider.configure(stack, {
+  logRetention: logs.RetentionDays.ONE_MONTH,
+  logRemovalPolicy: RemovalPolicy.RETAIN,
+  memorySize: 512,
+  rolePath: '/iot-catalog/',
+});
 
 // README:start
 const firmware = new iot.CfnSoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
@@ -330,5 +341,29 @@ agent.grantCreateJob(jobRunner);
 tools.grant(jobRunner, 'iot:GetPackage');
 tools.grantCreateJob(jobRunner);
 runtime.grantRead(jobRunner);
+
+// A second stack whose provider runs in a VPC, logs to a log group of the
+// platform team, and has named roles within a permissions boundary.
+const network = new Stack(app, 'ConsumerNetwork', { env: { account: '123456789012', region: 'eu-west-1' } });
+const platformVpc = ec2.Vpc.fromVpcAttributes(network, 'Vpc', {
+  vpcId: 'vpc-0a1b2c3d',
+  availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+  privateSubnetIds: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+});
+const networkProvider = PackageCatalogProvider.configure(network, {
+  vpc: platformVpc,
+  vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+  securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(network, 'ProviderSecurityGroup', 'sg-0a1b2c3d')],
+  logGroup: logs.LogGroup.fromLogGroupName(network, 'PlatformLogs', 'platform/iot-catalog'),
+  permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(network, 'Boundary', 'platform-boundary'),
+  roleNamePrefix: 'acme-',
+  timeout: Duration.minutes(10),
+});
+new PackageVersion(network, 'Firmware200', { packageName: 'firmware', versionName: '2.0.0' });
+networkProvider.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['xray:PutTraceSegments'], resources: ['*'] }));
+new CfnOutput(network, 'HandlerArn', { value: PackageCatalogProvider.of(network).handlerFunction.functionArn });
+new CfnOutput(network, 'FrameworkRoleName', { value: networkProvider.frameworkRole.roleName });
+new CfnOutput(network, 'HandlerTimeout', { value: `${networkProvider.timeout.toSeconds()}` });
+new CfnOutput(network, 'ServiceTimeout', { value: `${networkProvider.serviceTimeout.toSeconds()}` });
 
 app.synth();

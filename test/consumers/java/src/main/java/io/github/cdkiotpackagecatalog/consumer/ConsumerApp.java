@@ -16,6 +16,8 @@ import io.github.cdkiotpackagecatalog.JobRemoval;
 import io.github.cdkiotpackagecatalog.JobRetryCriterion;
 import io.github.cdkiotpackagecatalog.JobRollout;
 import io.github.cdkiotpackagecatalog.JobTargetSelection;
+import io.github.cdkiotpackagecatalog.PackageCatalogProvider;
+import io.github.cdkiotpackagecatalog.PackageCatalogProviderProps;
 import io.github.cdkiotpackagecatalog.PackageDeployment;
 import io.github.cdkiotpackagecatalog.FleetIndexing;
 import io.github.cdkiotpackagecatalog.IPackageVersion;
@@ -42,6 +44,13 @@ import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcAttributes;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -51,6 +60,8 @@ import software.amazon.awscdk.services.iot.CfnThing;
 import software.amazon.awscdk.services.iot.CfnThingGroup;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.constructs.Construct;
@@ -119,6 +130,14 @@ public final class ConsumerApp {
         App app = new App();
         Stack stack = new Stack(app, "ConsumerCatalog", StackProps.builder()
                 .env(Environment.builder().account("123456789012").region("eu-west-1").build())
+                .build());
+
+        // The provider's settings, before the first construct of the library.
+        PackageCatalogProvider.configure(stack, PackageCatalogProviderProps.builder()
+                .logRetention(RetentionDays.ONE_MONTH)
+                .logRemovalPolicy(RemovalPolicy.RETAIN)
+                .memorySize(512)
+                .rolePath("/iot-catalog/")
                 .build());
 
         // README:start
@@ -401,6 +420,38 @@ public final class ConsumerApp {
         tools.grant(jobRunner, "iot:GetPackage");
         tools.grantCreateJob(jobRunner);
         runtime.grantRead(jobRunner);
+
+        // A second stack whose provider runs in a VPC, logs to a log group of the
+        // platform team, and has named roles within a permissions boundary.
+        Stack network = new Stack(app, "ConsumerNetwork", StackProps.builder()
+                .env(Environment.builder().account("123456789012").region("eu-west-1").build())
+                .build());
+        IVpc vpc = Vpc.fromVpcAttributes(network, "Vpc", VpcAttributes.builder()
+                .vpcId("vpc-0a1b2c3d")
+                .availabilityZones(List.of("eu-west-1a", "eu-west-1b"))
+                .privateSubnetIds(List.of("subnet-0a1b2c3d", "subnet-4e5f6a7b"))
+                .build());
+        PackageCatalogProvider networkProvider = PackageCatalogProvider.configure(network, PackageCatalogProviderProps.builder()
+                .vpc(vpc)
+                .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
+                .securityGroups(List.of(SecurityGroup.fromSecurityGroupId(network, "ProviderSecurityGroup", "sg-0a1b2c3d")))
+                .logGroup(LogGroup.fromLogGroupName(network, "PlatformLogs", "platform/iot-catalog"))
+                .permissionsBoundary(ManagedPolicy.fromManagedPolicyName(network, "Boundary", "platform-boundary"))
+                .roleNamePrefix("acme-")
+                .timeout(Duration.minutes(10))
+                .build());
+        PackageVersion.Builder.create(network, "Firmware200").packageName("firmware").versionName("2.0.0").build();
+        networkProvider.getHandlerRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("xray:PutTraceSegments"))
+                .resources(List.of("*"))
+                .build());
+        CfnOutput.Builder.create(network, "HandlerArn")
+                .value(PackageCatalogProvider.of(network).getHandlerFunction().getFunctionArn()).build();
+        CfnOutput.Builder.create(network, "FrameworkRoleName").value(networkProvider.getFrameworkRole().getRoleName()).build();
+        CfnOutput.Builder.create(network, "HandlerTimeout")
+                .value(String.valueOf(networkProvider.getTimeout().toSeconds().intValue())).build();
+        CfnOutput.Builder.create(network, "ServiceTimeout")
+                .value(String.valueOf(networkProvider.getServiceTimeout().toSeconds().intValue())).build();
 
         app.synth();
     }
