@@ -66,7 +66,8 @@ export interface PackageCatalogProviderProps {
   readonly roleNamePrefix?: string;
 
   /**
-   * The VPC both functions run in. They then need to reach AWS IoT,
+   * The VPC both functions run in. They then need to reach AWS IoT's
+   * control plane (interface endpoint `com.amazonaws.REGION.iot.api`),
    * CloudFormation, S3 (the handler reads artifacts' versions; the framework
    * sends CloudFormation's response to a presigned S3 URL), Lambda (the
    * framework invokes the handler) and CloudWatch Logs: through VPC
