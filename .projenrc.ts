@@ -51,6 +51,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // 13.x pulls conventional-changelog packages that need Node.js 22; 12.x
   // runs on Node.js 20 (this machine) and bumps the same way.
   bumpPackage: 'commit-and-tag-version@^12',
+  // The first release is 0.1.0, not projen's 0.0.0: 0.0.0 is what a build
+  // from a clone is called (README, Install). Later releases follow the commits.
+  nextVersionCommand: 'node -e "require(\'child_process\').execSync(\'git tag --list v*\').toString().trim() || console.log(\'0.1.0\')"',
   // CI is .ci/run (it needs the local cloud); GitHub gets the release
   // workflow only.
   github: true,
