@@ -15,18 +15,23 @@ export enum JobTargetSelection {
 
 /** The outcome of a job execution that abort and retry criteria count. */
 export enum JobExecutionFailureType {
+  /** The execution failed. */
   FAILED = 'FAILED',
-  /** Abort criteria only. */
+  /** The device rejected the execution (abort criteria only). */
   REJECTED = 'REJECTED',
+  /** The execution timed out (see `inProgressTimeout`). */
   TIMED_OUT = 'TIMED_OUT',
+  /** Any of the outcomes above. */
   ALL = 'ALL',
 }
 
 /** What happens to the job when the deployment leaves the stack or is replaced. */
 export enum JobRemoval {
   /**
-   * Cancel the job (without force): things that have not started it never
-   * will; executions already in progress finish.
+   * Cancel the job, without force.
+   *
+   * Things that have not started it never will; executions already in
+   * progress finish.
    */
   CANCEL = 'CANCEL',
   /**
@@ -113,8 +118,10 @@ export interface RolloutWait {
   /** The share of targeted things (1-100) whose execution must have SUCCEEDED. */
   readonly minSuccessPercent: number;
   /**
-   * How long to wait at most; capped by the handler, which has 5 minutes
-   * and keeps one for cancelling the job.
+   * How long to wait at most.
+   *
+   * Capped by the handler, which has 5 minutes and keeps one for cancelling
+   * the job.
    *
    * @default PackageDeployment.MAX_ROLLOUT_WAIT (3 minutes 55 seconds)
    */
@@ -207,8 +214,9 @@ export interface PackageDeploymentProps {
    */
   readonly onRemoval?: JobRemoval;
   /**
-   * Wait, within the deployment, until enough things succeeded; a failed
-   * wait cancels the job and fails the deployment.
+   * Makes the deployment wait until enough things succeeded.
+   *
+   * A failed wait cancels the job and fails the deployment.
    *
    * @default - do not wait
    */
