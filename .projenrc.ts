@@ -112,7 +112,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['/assets/', '/.venv/', '/.venv-local-cloud/', '/cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'test/consumers/java/target/'],
 });
-for (const pattern of ['/lambda/', '/examples/', '/bench/', '/.ci/', '/.venv/', '/.venv-local-cloud/', 'cdk.out', '/tsconfig.dev.json', '/rosetta/']) {
+for (const pattern of ['/lambda/', '/examples/', '/bench/', '/.ci/', '/.venv/', '/.venv-local-cloud/', 'cdk.out', '/tsconfig.dev.json', '/rosetta/', '/docs/']) {
   project.addPackageIgnore(pattern);
 }
 

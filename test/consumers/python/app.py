@@ -81,7 +81,6 @@ class CompanionSbom(PackageVersionSbom):
 app = App()
 stack = Stack(app, "ConsumerCatalog", env=Environment(account="123456789012", region="eu-west-1"))
 
-# README:start
 firmware = iot.CfnSoftwarePackage(stack, "Firmware", package_name="firmware")
 firmware.apply_removal_policy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)
 
@@ -101,7 +100,6 @@ beta = PackageVersion(stack, "Firmware150Beta",
 Tags.of(beta).add("stage", "beta")
 
 CfnOutput(stack, "StableArn", value=stable.package_version_arn)
-# README:end
 
 bootloader = iot.CfnSoftwarePackage(stack, "Bootloader", package_name="bootloader")
 secure_boot = PackageVersion(stack, "Bootloader300",

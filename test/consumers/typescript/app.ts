@@ -80,7 +80,6 @@ class CompanionSbom extends PackageVersionSbom {
 const app = new App();
 const stack = new Stack(app, 'ConsumerCatalog', { env: { account: '123456789012', region: 'eu-west-1' } });
 
-// README:start
 const firmware = new iot.CfnSoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
 firmware.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
 
@@ -100,7 +99,6 @@ const beta = new PackageVersion(stack, 'Firmware150Beta', {
 Tags.of(beta).add('stage', 'beta');
 
 new CfnOutput(stack, 'StableArn', { value: stable.packageVersionArn });
-// README:end
 
 const bootloader = new iot.CfnSoftwarePackage(stack, 'Bootloader', { packageName: 'bootloader' });
 const secureBoot = new PackageVersion(stack, 'Bootloader300', {

@@ -121,7 +121,6 @@ public final class ConsumerApp {
                 .env(Environment.builder().account("123456789012").region("eu-west-1").build())
                 .build());
 
-        // README:start
         CfnSoftwarePackage firmware = CfnSoftwarePackage.Builder.create(stack, "Firmware")
                 .packageName("firmware")
                 .build();
@@ -143,7 +142,6 @@ public final class ConsumerApp {
         Tags.of(beta).add("stage", "beta");
 
         CfnOutput.Builder.create(stack, "StableArn").value(stable.getPackageVersionArn()).build();
-        // README:end
 
         CfnSoftwarePackage bootloader = CfnSoftwarePackage.Builder.create(stack, "Bootloader")
                 .packageName("bootloader")
