@@ -23,7 +23,9 @@ export enum ThingIndexingMode {
  */
 export interface FleetIndexingProps {
   /**
-   * The least thing indexing mode. A mode that the account already has and
+   * The least thing indexing mode the account gets.
+   *
+   * A mode that the account already has and
    * that indexes at least as much is kept (REGISTRY_AND_SHADOW is never
    * lowered to REGISTRY); a lower one (OFF) is raised to this.
    *

@@ -89,9 +89,9 @@ export interface JobAbortCriterion {
 
 /** How often IoT retries a thing's execution. */
 export interface JobRetryCriterion {
-  /** FAILED, TIMED_OUT or ALL. */
+  /** The outcome that is retried: FAILED, TIMED_OUT or ALL. */
   readonly failureType: JobExecutionFailureType;
-  /** Retries (0-10). */
+  /** How many times a thing's execution is retried (0-10). */
   readonly numberOfRetries: number;
 }
 
@@ -127,7 +127,7 @@ export interface RolloutWait {
    */
   readonly timeout?: Duration;
   /**
-   * Time between two looks at the job.
+   * How often the job's progress is read while waiting.
    *
    * @default Duration.seconds(5)
    */
@@ -169,7 +169,7 @@ export interface PackageDeploymentProps {
    */
   readonly description?: string;
   /**
-   * SNAPSHOT or CONTINUOUS.
+   * Whether the job targets only the things in the groups now (SNAPSHOT), or also things that join later (CONTINUOUS).
    *
    * @default JobTargetSelection.SNAPSHOT
    */
@@ -193,15 +193,16 @@ export interface PackageDeploymentProps {
    */
   readonly inProgressTimeout?: Duration;
   /**
-   * Retries per failure type.
+   * How often IoT retries a thing's execution, per failure type.
    *
    * @default - none
    */
   readonly retries?: JobRetryCriterion[];
   /**
-   * Presigned URLs for artifacts. Set automatically (with a role this
-   * construct creates) when the document uses the artifact presigned-URL
-   * placeholder.
+   * The presigned URLs IoT puts into the document for artifacts.
+   *
+   * Set automatically (with a role this construct creates) when the
+   * document uses the artifact presigned-URL placeholder.
    *
    * @default - only when the document asks for one
    */
