@@ -14,6 +14,10 @@
  * Each uses the same aws-cdk-lib version (the one in node_modules), since a
  * different aws-cdk-lib legitimately changes its own framework function's asset.
  *
+ * The README's complete app (readme-app.ts, readme_app.py,
+ * FirmwareCatalogApp.java) is run the same way, in the same venv and Maven
+ * project, and its three templates must be equal too.
+ *
  * Run with `npx projen test:consumers` after `npx projen package-all`.
  */
 import { spawnSync, SpawnSyncOptions } from 'child_process';
