@@ -146,7 +146,7 @@ project.package.addField('allowScripts', { 'esbuild': true, '@parcel/watcher': f
 // them, so stack traces mapped by ts-node or `node --enable-source-maps`
 // point to files that exist in node_modules/cdk-iot-package-catalog/src.
 project.npmignore?.include('/src/');
-for (const pattern of ['/lambda/', '/examples/', '/bench/', '/.ci/', '/.venv/', '/.venv-local-cloud/', 'cdk.out', '/tsconfig.dev.json', '/rosetta/']) {
+for (const pattern of ['/lambda/', '/examples/', '/bench/', '/.ci/', '/.venv/', '/.venv-local-cloud/', 'cdk.out', '/tsconfig.dev.json', '/rosetta/', '/docs/']) {
   project.addPackageIgnore(pattern);
 }
 

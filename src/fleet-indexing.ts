@@ -23,7 +23,9 @@ export enum ThingIndexingMode {
  */
 export interface FleetIndexingProps {
   /**
-   * The least thing indexing mode. A mode that the account already has and
+   * The least thing indexing mode the account gets.
+   *
+   * A mode that the account already has and
    * that indexes at least as much is kept (REGISTRY_AND_SHADOW is never
    * lowered to REGISTRY); a lower one (OFF) is raised to this.
    *
@@ -36,11 +38,12 @@ export interface FleetIndexingProps {
   readonly thingIndexingMode?: ThingIndexingMode;
 
   /**
-   * On delete, undo what this resource changed: remove `$package` from the
-   * named-shadow filter if it added it, turn named-shadow indexing back off
-   * if it turned it on (and no other named shadow is indexed), and set the
-   * thing indexing mode back if it changed it; each only if the live
-   * setting is still what it wrote.
+   * Whether a delete undoes what this resource changed.
+   *
+   * The undo removes `$package` from the named-shadow filter if this resource
+   * added it, turns named-shadow indexing back off if it turned it on (and no
+   * other named shadow is indexed), and sets the thing indexing mode back if
+   * it changed it; each only if the live setting is still what it wrote.
    *
    * Off by default: fleet indexing is account-wide, and other stacks, jobs
    * and fleet-indexing queries of the account may rely on it.

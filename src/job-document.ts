@@ -10,7 +10,7 @@ import { PRESIGNED_URL_PLACEHOLDER } from './shared/deployment-contract';
  * presigned URL `${aws:iot:package:firmware:version:1.4.0:artifact-location:s3-presigned-url}`.
  */
 export class JobDocument {
-  /** A JSON document given as an object; CDK tokens inside are resolved. */
+  /** A JSON document given as an object, with any CDK tokens inside resolved. */
   public static fromObject(document: { [key: string]: any }): JobDocument {
     return new JobDocument((scope) => Stack.of(scope).toJsonString(document), JSON.stringify(document));
   }

@@ -15,18 +15,23 @@ export enum JobTargetSelection {
 
 /** The outcome of a job execution that abort and retry criteria count. */
 export enum JobExecutionFailureType {
+  /** The execution failed. */
   FAILED = 'FAILED',
-  /** Abort criteria only. */
+  /** The device rejected the execution (abort criteria only). */
   REJECTED = 'REJECTED',
+  /** The execution timed out (see `inProgressTimeout`). */
   TIMED_OUT = 'TIMED_OUT',
+  /** Any of the outcomes above. */
   ALL = 'ALL',
 }
 
 /** What happens to the job when the deployment leaves the stack or is replaced. */
 export enum JobRemoval {
   /**
-   * Cancel the job (without force): things that have not started it never
-   * will; executions already in progress finish.
+   * Cancel the job, without force.
+   *
+   * Things that have not started it never will; executions already in
+   * progress finish.
    */
   CANCEL = 'CANCEL',
   /**
@@ -84,9 +89,9 @@ export interface JobAbortCriterion {
 
 /** How often IoT retries a thing's execution. */
 export interface JobRetryCriterion {
-  /** FAILED, TIMED_OUT or ALL. */
+  /** The outcome that is retried: FAILED, TIMED_OUT or ALL. */
   readonly failureType: JobExecutionFailureType;
-  /** Retries (0-10). */
+  /** How many times a thing's execution is retried (0-10). */
   readonly numberOfRetries: number;
 }
 
@@ -113,16 +118,18 @@ export interface RolloutWait {
   /** The share of targeted things (1-100) whose execution must have SUCCEEDED. */
   readonly minSuccessPercent: number;
   /**
-   * How long to wait at most; capped by the handler's timeout (5 minutes
-   * unless `PackageCatalogProvider.configure` sets another) less the reserve
-   * it keeps for cancelling the job (a fifth, at most a minute) and a margin.
+   * How long to wait at most.
+   *
+   * Capped by the handler's timeout (5 minutes unless
+   * `PackageCatalogProvider.configure` sets another) less the reserve it keeps
+   * for cancelling the job (a fifth, at most a minute) and a margin.
    *
    * @default - the longest wait the handler's timeout allows:
    * PackageDeployment.MAX_ROLLOUT_WAIT (3 minutes 55 seconds) with the default timeout
    */
   readonly timeout?: Duration;
   /**
-   * Time between two looks at the job.
+   * How often the job's progress is read while waiting.
    *
    * @default Duration.seconds(5)
    */
@@ -164,7 +171,7 @@ export interface PackageDeploymentProps {
    */
   readonly description?: string;
   /**
-   * SNAPSHOT or CONTINUOUS.
+   * Whether the job targets only the things in the groups now (SNAPSHOT), or also things that join later (CONTINUOUS).
    *
    * @default JobTargetSelection.SNAPSHOT
    */
@@ -188,15 +195,16 @@ export interface PackageDeploymentProps {
    */
   readonly inProgressTimeout?: Duration;
   /**
-   * Retries per failure type.
+   * How often IoT retries a thing's execution, per failure type.
    *
    * @default - none
    */
   readonly retries?: JobRetryCriterion[];
   /**
-   * Presigned URLs for artifacts. Set automatically (with a role this
-   * construct creates) when the document uses the artifact presigned-URL
-   * placeholder.
+   * The presigned URLs IoT puts into the document for artifacts.
+   *
+   * Set automatically (with a role this construct creates) when the
+   * document uses the artifact presigned-URL placeholder.
    *
    * @default - only when the document asks for one
    */
@@ -209,8 +217,9 @@ export interface PackageDeploymentProps {
    */
   readonly onRemoval?: JobRemoval;
   /**
-   * Wait, within the deployment, until enough things succeeded; a failed
-   * wait cancels the job and fails the deployment.
+   * Makes the deployment wait until enough things succeeded.
+   *
+   * A failed wait cancels the job and fails the deployment.
    *
    * @default - do not wait
    */

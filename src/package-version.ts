@@ -345,7 +345,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
   public readonly sbomValidationStatus: string;
 
   /**
-   * Tags of the package version; `Tags.of(scope)` adds to these.
+   * Tags of the package version, which `Tags.of(scope)` adds to.
    */
   public readonly cdkTagManager: TagManager;
 
@@ -461,8 +461,9 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
   }
 
   /**
-   * Sets what happens to the version in IoT when it leaves the stack; see
-   * `PackageVersionProps.removalPolicy`.
+   * Sets what happens to the version in IoT when it leaves the stack.
+   *
+   * See `PackageVersionProps.removalPolicy`.
    *
    * @param policy DESTROY deletes the version; RETAIN_ON_UPDATE_OR_DELETE (or RETAIN) leaves it in IoT
    */

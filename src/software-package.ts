@@ -385,7 +385,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggableV2 
   public readonly packageArn: string;
 
   /**
-   * Tags of the package; `Tags.of(scope)` adds to these.
+   * Tags of the package, which `Tags.of(scope)` adds to.
    */
   public readonly cdkTagManager: TagManager;
 
@@ -448,8 +448,10 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggableV2 
   }
 
   /**
-   * Adds a version to this package; it depends on the package, so
-   * CloudFormation creates the package first and deletes it last. The
+   * Adds a version to this package.
+   *
+   * The version depends on the package, so CloudFormation creates the
+   * package first and deletes it last. The
    * version is a child of the package, so tags applied to the package with
    * `Tags.of()` apply to the version too.
    *
@@ -461,8 +463,9 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggableV2 
   }
 
   /**
-   * Sets what happens to the package in IoT when it leaves the stack; see
-   * `SoftwarePackageProps.removalPolicy`.
+   * Sets what happens to the package in IoT when it leaves the stack.
+   *
+   * See `SoftwarePackageProps.removalPolicy`.
    *
    * @param policy DESTROY deletes the package if it has no versions; RETAIN_ON_UPDATE_OR_DELETE (or RETAIN) leaves it in IoT
    */

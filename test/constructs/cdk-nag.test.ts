@@ -14,8 +14,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
-  DeploymentTarget, FleetIndexing, PackageCatalogProvider, PackageConfiguration, PackageDeployment, PackageVersion, PackageVersionArtifact,
-  PackageVersionSbom, PackageVersionStatus,
+  DeploymentTarget, FleetIndexing, JobDocument, PackageCatalogProvider, PackageConfiguration, PackageDeployment, PackageVersion,
+  PackageVersionArtifact, PackageVersionSbom, PackageVersionStatus, SoftwarePackage,
 } from '../../src';
 
 function buildApp(): App {
@@ -75,6 +75,49 @@ test('no violations for a package in another stack, once the app is synthesized'
   app.synth();
 
   expect(new AwsSolutionsChecks(app).validateScope(app).violations).toEqual([]);
+});
+
+/** Every construct of the library: the prerequisites, a package, its default version, an artifact, a presigned-URL deployment. */
+function buildCatalog(): App {
+  const app = new App();
+  const stack = new Stack(app, 'CatalogStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+  new FleetIndexing(stack, 'FleetIndexing');
+  new PackageConfiguration(stack, 'PackageConfiguration');
+  const firmware = new SoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
+  const v1 = firmware.addVersion('V1', {
+    versionName: '1',
+    status: PackageVersionStatus.PUBLISHED,
+    artifact: PackageVersionArtifact.fromBucket(s3.Bucket.fromBucketName(stack, 'Releases', 'releases'), 'firmware/1.bin'),
+  });
+  firmware.addDefaultVersion(v1);
+  new PackageDeployment(stack, 'Rollout', {
+    versions: [v1],
+    targets: [DeploymentTarget.thingGroupName('fleet')],
+    document: JobDocument.fromObject({ url: '${aws:iot:package:firmware:version:1:artifact-location:s3-presigned-url}' }),
+  });
+  return app;
+}
+
+test('a whole catalog passes; without the acknowledgements it has the README\'s findings', () => {
+  const app = buildCatalog();
+  expect(new AwsSolutionsChecks(app).validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
+
+  for (const construct of app.node.findAll()) {
+    const metadata = construct.node.metadata as Array<{ type: string }>;
+    const kept = metadata.filter((m) => m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+    (construct.node as unknown as { _metadata: unknown[] })._metadata = kept;
+  }
+  // One finding per rule id, wherever it occurs (the README's table says where).
+  const found = new AwsSolutionsChecks(app).validateScope(app).violations.map((v) => v.ruleName).sort();
+  expect(found).toEqual([
+    'AwsSolutions-IAM5[Resource::*]',
+    expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<cdkiotpackagecatalogPackageVersionProviderHandler[0-9A-F]{8}\.Arn>:\*\]$/),
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:eu-west-1:123456789012:job/Rollout5400B0F2-*]',
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:eu-west-1:123456789012:package/firmware/version/*]',
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iot:eu-west-1:123456789012:thing/*/$package]',
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::releases/*]',
+    'AwsSolutions-L1',
+  ]);
 });
 
 test('without the library\'s acknowledgements the checks do find the expected rules', () => {

@@ -14,6 +14,10 @@
  * Each uses the same aws-cdk-lib version (the one in node_modules), since a
  * different aws-cdk-lib legitimately changes its own framework function's asset.
  *
+ * The README's complete app (readme-app.ts, readme_app.py,
+ * FirmwareCatalogApp.java) is run the same way, in the same venv and Maven
+ * project, and its three templates must be equal too.
+ *
  * Run with `npx projen test:consumers` after `npx projen package-all`.
  */
 import { spawnSync, SpawnSyncOptions } from 'child_process';
@@ -21,7 +25,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
-import { CONSUMER_SOURCES, JAVA_PROJECT, REPO_ROOT } from './sources';
+import { CONSUMER_SOURCES, JAVA_PROJECT, README_APPS, README_JAVA_MAIN_CLASS, REPO_ROOT } from './sources';
 
 const DIST = path.join(REPO_ROOT, 'dist');
 const STACK = 'ConsumerCatalog';
@@ -443,12 +447,38 @@ test('the TypeScript reference declares the expected stack', () => {
   expectProviderSettings(reference);
 });
 
+let venvPython: string | undefined;
+
+/** The python of a fresh venv with the wheel, aws-cdk-lib and constructs, created on first use. */
+function pythonWithWheel(): string {
+  if (!venvPython) {
+    const venv = path.join(work, 'venv');
+    run('python venv', 'python3', ['-m', 'venv', venv]);
+    const python = path.join(venv, 'bin', 'python');
+    run('python install', python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check',
+      wheel(), `aws-cdk-lib==${CDK_VERSION}`, `constructs==${CONSTRUCTS_VERSION}`]);
+    venvPython = python;
+  }
+  return venvPython;
+}
+
+/** The Maven command line that builds the Java consumer project against dist/java and runs `goals`. */
+function mavenArgs(...goals: string[]): string[] {
+  return [
+    '-B', '-q',
+    `-Dlibrary.repository=file://${path.join(DIST, 'java')}`,
+    `-Dlibrary.version=${LIBRARY_VERSION}`,
+    `-Dcdk.version=${CDK_VERSION}`,
+    `-Dconstructs.version=${CONSTRUCTS_VERSION}`,
+    // Build outside the source tree.
+    `-Dbuild.dir=${path.join(work, 'java-target')}`,
+    '-f', path.join(JAVA_PROJECT, 'pom.xml'),
+    ...goals,
+  ];
+}
+
 test('the Python app, with the wheel in a fresh venv, synthesizes the same template', () => {
-  const venv = path.join(work, 'venv');
-  run('python venv', 'python3', ['-m', 'venv', venv]);
-  const python = path.join(venv, 'bin', 'python');
-  run('python install', python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check',
-    wheel(), `aws-cdk-lib==${CDK_VERSION}`, `constructs==${CONSTRUCTS_VERSION}`]);
+  const python = pythonWithWheel();
   const outdir = path.join(work, 'python');
   run('python synth', python, [CONSUMER_SOURCES.python], { env: { ...ENV, CDK_OUTDIR: outdir } });
 
@@ -463,17 +493,7 @@ test('the Python app, with the wheel in a fresh venv, synthesizes the same templ
 test('the Java app, with the jar from dist/java, synthesizes the same template', () => {
   expect(fs.existsSync(jar())).toBe(true);
   const outdir = path.join(work, 'java');
-  run('java build and synth', 'mvn', [
-    '-B', '-q',
-    `-Dlibrary.repository=file://${path.join(DIST, 'java')}`,
-    `-Dlibrary.version=${LIBRARY_VERSION}`,
-    `-Dcdk.version=${CDK_VERSION}`,
-    `-Dconstructs.version=${CONSTRUCTS_VERSION}`,
-    // Build outside the source tree.
-    `-Dbuild.dir=${path.join(work, 'java-target')}`,
-    '-f', path.join(JAVA_PROJECT, 'pom.xml'),
-    'compile', 'exec:java',
-  ], { env: { ...ENV, CDK_OUTDIR: outdir } });
+  run('java build and synth', 'mvn', mavenArgs('compile', 'exec:java'), { env: { ...ENV, CDK_OUTDIR: outdir } });
 
   const synth = synthesized(outdir);
   expectNewApi(synth);
@@ -481,4 +501,47 @@ test('the Java app, with the jar from dist/java, synthesizes the same template',
   expectProviderSettings(synth);
   expect(synth.template).toEqual(reference.template);
   expect(synth.network).toEqual(reference.network);
+});
+
+/**
+ * The README's complete app (its first example, and the same app in Python
+ * and Java): each synthesizes, and the three templates are equal. The Python
+ * app reuses the venv above; the Java app is a second main class of the same
+ * Maven project, already compiled (about 20 seconds more).
+ */
+describe('the README\'s complete app', () => {
+  const README_STACK = 'FirmwareCatalog';
+  const readmeTemplate = (outdir: string) => JSON.parse(fs.readFileSync(path.join(outdir, `${README_STACK}.template.json`), 'utf8')) as Template;
+  let readmeReference: Template;
+
+  beforeAll(() => {
+    const outdir = path.join(work, 'readme-typescript');
+    run('readme typescript synth', 'npx', ['ts-node', '--project', 'tsconfig.dev.json', README_APPS.typescript], {
+      cwd: REPO_ROOT, env: { ...ENV, CDK_OUTDIR: outdir },
+    });
+    readmeReference = readmeTemplate(outdir);
+  });
+
+  test('in TypeScript declares the catalog the README describes', () => {
+    const types = Object.values(readmeReference.Resources).map((r) => r.Type);
+    for (const type of ['Custom::IotFleetIndexing', 'Custom::IotSoftwarePackage', 'Custom::IotPackageVersion',
+      'Custom::IotPackageDefaultVersion', 'Custom::IotPackageDeployment']) {
+      expect({ type, count: types.filter((t) => t === type).length }).toEqual({ type, count: 1 });
+    }
+    expect(Object.keys(readmeReference.Outputs ?? {})).toEqual(['VersionArn']);
+  });
+
+  test('in Python synthesizes the same template', () => {
+    const outdir = path.join(work, 'readme-python');
+    run('readme python synth', pythonWithWheel(), [README_APPS.python], { env: { ...ENV, CDK_OUTDIR: outdir } });
+    expect(readmeTemplate(outdir)).toEqual(readmeReference);
+  });
+
+  test('in Java synthesizes the same template', () => {
+    const outdir = path.join(work, 'readme-java');
+    run('readme java synth', 'mvn', mavenArgs('compile', 'exec:java', `-Dconsumer.mainClass=${README_JAVA_MAIN_CLASS}`), {
+      env: { ...ENV, CDK_OUTDIR: outdir },
+    });
+    expect(readmeTemplate(outdir)).toEqual(readmeReference);
+  });
 });

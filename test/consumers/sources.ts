@@ -15,6 +15,19 @@ export const CONSUMER_SOURCES = {
 
 export type Language = keyof typeof CONSUMER_SOURCES;
 
+/**
+ * The README's complete apps, one per language: the README's first example
+ * (TypeScript) and its Python and Java translations are their README regions.
+ */
+export const README_APPS: Record<Language, string> = {
+  typescript: path.join(__dirname, 'typescript', 'readme-app.ts'),
+  python: path.join(__dirname, 'python', 'readme_app.py'),
+  java: path.join(__dirname, 'java', 'src', 'main', 'java', 'io', 'github', 'cdkiotpackagecatalog', 'consumer', 'FirmwareCatalogApp.java'),
+};
+
+/** The Java class of the README's app, for `-Dconsumer.mainClass`. */
+export const README_JAVA_MAIN_CLASS = 'io.github.cdkiotpackagecatalog.consumer.FirmwareCatalogApp';
+
 /** The Java consumer's Maven project. */
 export const JAVA_PROJECT = path.join(__dirname, 'java');
 
@@ -118,12 +131,17 @@ export function publicApi(): ApiMember[] {
   return members;
 }
 
-/** The part of a consumer app between `README:start` and `README:end`, dedented. */
+/**
+ * The part of a README app between `README:start` and `README:end`,
+ * dedented, as the README shows it: the TypeScript app imports the library
+ * from src/, the README by its package name.
+ */
 export function readmeRegion(language: Language): string {
-  const source = fs.readFileSync(CONSUMER_SOURCES[language], 'utf8');
+  const file = README_APPS[language];
+  const source = fs.readFileSync(file, 'utf8').replace("from '../../../src';", "from 'cdk-iot-package-catalog';");
   const m = /README:start[^\n]*\n([\s\S]*?)\n[^\n]*README:end/.exec(source);
   if (!m) {
-    throw new Error(`${CONSUMER_SOURCES[language]} has no README:start / README:end region`);
+    throw new Error(`${file} has no README:start / README:end region`);
   }
   const lines = m[1].split('\n');
   const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));

@@ -91,8 +91,6 @@ PackageCatalogProvider.configure(stack,
     memory_size=512,
     role_path="/iot-catalog/",
 )
-
-# README:start
 firmware = iot.CfnSoftwarePackage(stack, "Firmware", package_name="firmware")
 firmware.apply_removal_policy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)
 
@@ -112,7 +110,6 @@ beta = PackageVersion(stack, "Firmware150Beta",
 Tags.of(beta).add("stage", "beta")
 
 CfnOutput(stack, "StableArn", value=stable.package_version_arn)
-# README:end
 
 bootloader = iot.CfnSoftwarePackage(stack, "Bootloader", package_name="bootloader")
 secure_boot = PackageVersion(stack, "Bootloader300",

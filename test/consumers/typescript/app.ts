@@ -90,8 +90,6 @@ PackageCatalogProvider.configure(stack, {
   memorySize: 512,
   rolePath: '/iot-catalog/',
 });
-
-// README:start
 const firmware = new iot.CfnSoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
 firmware.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
 
@@ -111,7 +109,6 @@ const beta = new PackageVersion(stack, 'Firmware150Beta', {
 Tags.of(beta).add('stage', 'beta');
 
 new CfnOutput(stack, 'StableArn', { value: stable.packageVersionArn });
-// README:end
 
 const bootloader = new iot.CfnSoftwarePackage(stack, 'Bootloader', { packageName: 'bootloader' });
 const secureBoot = new PackageVersion(stack, 'Bootloader300', {

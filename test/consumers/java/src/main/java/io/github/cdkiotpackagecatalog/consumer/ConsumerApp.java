@@ -139,8 +139,6 @@ public final class ConsumerApp {
                 .memorySize(512)
                 .rolePath("/iot-catalog/")
                 .build());
-
-        // README:start
         CfnSoftwarePackage firmware = CfnSoftwarePackage.Builder.create(stack, "Firmware")
                 .packageName("firmware")
                 .build();
@@ -162,7 +160,6 @@ public final class ConsumerApp {
         Tags.of(beta).add("stage", "beta");
 
         CfnOutput.Builder.create(stack, "StableArn").value(stable.getPackageVersionArn()).build();
-        // README:end
 
         CfnSoftwarePackage bootloader = CfnSoftwarePackage.Builder.create(stack, "Bootloader")
                 .packageName("bootloader")
