@@ -34,7 +34,8 @@ test('npx projen release bumps, builds, packages and unbumps, and publishes noth
   expect(reached).toEqual(expect.arrayContaining(['bump', 'build', 'test', 'package', 'unbump']));
   expect(reached.filter((t) => t.startsWith('publish'))).toEqual([]);
   const commands = reached.flatMap((t) => (tasks[t].steps ?? []).map((s) => s.exec ?? s.execArgs?.join(' ') ?? ''));
-  expect(commands.filter((c) => /\b(publib|npm publish|twine|git push|git tag)\b/.test(c))).toEqual([]);
+  // (Listing tags is reading: the first release's version depends on whether there are any.)
+  expect(commands.filter((c) => /\b(publib|npm publish|twine|git push|git commit)\b|\bgit tag\b(?! --list)/.test(c))).toEqual([]);
 });
 
 test('the release workflow only starts by hand', () => {
