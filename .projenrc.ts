@@ -134,7 +134,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-iot-package-catalog/cdk-iot-package-catalog-go',
   },
 
-  gitignore: ['/assets/', '/.venv/', '/.venv-local-cloud/', '/cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'test/consumers/java/target/'],
+  gitignore: ['/assets/', '__pycache__/', '/.venv/', '/.venv-local-cloud/', '/cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'test/consumers/java/target/'],
 });
 // npm 11.16+ lists dependencies whose install scripts nobody reviewed (and
 // npm 12 blocks them): esbuild's postinstall checks its binary; the watcher

@@ -462,10 +462,31 @@ function pythonWithWheel(): string {
   return venvPython;
 }
 
+let localRepository: string | undefined;
+
+/**
+ * The Java apps' own local Maven repository: ~/.m2/repository hard-linked
+ * (aws-cdk-lib's jar is over 100 MB), without this library. jsii-pacmak
+ * installs every jar it builds into ~/.m2 too, so a jar of the same version
+ * from another checkout would otherwise win over dist/java.
+ */
+function mavenRepository(): string {
+  if (!localRepository) {
+    localRepository = path.join(work, 'm2');
+    const shared = path.join(os.homedir(), '.m2', 'repository');
+    if (fs.existsSync(shared)) {
+      run('maven repository', 'cp', ['-al', shared, localRepository]);
+    }
+    fs.rmSync(path.join(localRepository, 'io', 'github', 'cdk-iot-package-catalog'), { recursive: true, force: true });
+  }
+  return localRepository;
+}
+
 /** The Maven command line that builds the Java consumer project against dist/java and runs `goals`. */
 function mavenArgs(...goals: string[]): string[] {
   return [
     '-B', '-q',
+    `-Dmaven.repo.local=${mavenRepository()}`,
     `-Dlibrary.repository=file://${path.join(DIST, 'java')}`,
     `-Dlibrary.version=${LIBRARY_VERSION}`,
     `-Dcdk.version=${CDK_VERSION}`,
