@@ -67,16 +67,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
 
   // The dev tsconfig lives at the top level and type-checks everything that
-  // is not shipped by jsii: the handler, the tests, the examples and benchmarks.
+  // is not shipped by jsii: the handler, the tests, the examples, benchmarks and scripts.
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    include: ['.projenrc.ts', 'lambda/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts'],
+    include: ['.projenrc.ts', 'lambda/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     compilerOptions: {},
   },
   eslintOptions: {
     // lambda/ is bundled with its (dev) dependencies, never shipped as source.
     dirs: ['src'],
-    devdirs: ['lambda', 'test', 'examples', 'bench'],
+    devdirs: ['lambda', 'test', 'examples', 'bench', 'scripts'],
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
   },
@@ -89,6 +89,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `@aws-sdk/client-s3@${IOT_SDK_VERSION}`,
     // The end-to-end tests read what the handler logged in the local cloud.
     `@aws-sdk/client-cloudwatch-logs@${IOT_SDK_VERSION}`,
+    // The handler's only credential provider (lambda/aws/environment-credentials.ts):
+    // the version the clients above already depend on, so the bundle holds one copy.
+    '@aws-sdk/credential-provider-env@3.972.85',
     `esbuild@${ESBUILD_VERSION}`,
     `aws-cdk@${AWS_CDK_CLI_VERSION}`,
     '@types/aws-lambda@^8.10.160',
@@ -146,25 +149,17 @@ project.package.addField('allowScripts', { 'esbuild': true, '@parcel/watcher': f
 // them, so stack traces mapped by ts-node or `node --enable-source-maps`
 // point to files that exist in node_modules/cdk-iot-package-catalog/src.
 project.npmignore?.include('/src/');
-for (const pattern of ['/lambda/', '/examples/', '/bench/', '/.ci/', '/.venv/', '/.venv-local-cloud/', 'cdk.out', '/tsconfig.dev.json', '/rosetta/', '/docs/']) {
+for (const pattern of ['/lambda/', '/scripts/', '/examples/', '/bench/', '/.ci/', '/.venv/', '/.venv-local-cloud/', 'cdk.out', '/tsconfig.dev.json', '/rosetta/', '/docs/']) {
   project.addPackageIgnore(pattern);
 }
 
 // The handler is bundled (with its pinned SDK) into an asset that ships inside
 // the npm package, so consumers need neither esbuild nor Docker.
+// scripts/bundle-handler.ts says what keeps the asset small.
 const bundleHandler = project.addTask('bundle:handler', {
-  description: 'Bundle the custom-resource handler in lambda/ into an asset shipped with the package',
-  exec: [
-    'esbuild lambda/index.ts',
-    '--bundle',
-    '--platform=node',
-    '--target=node22',
-    '--format=cjs',
-    '--minify',
-    '--keep-names',
-    '--legal-comments=none',
-    `--outfile=${HANDLER_ASSET_DIR}/index.js`,
-  ].join(' '),
+  description: `Bundle the custom-resource handler in lambda/ into ${HANDLER_ASSET_DIR}/index.js, shipped with the package (--analyze: bytes per package)`,
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/bundle-handler.ts',
+  receiveArgs: true,
 });
 // Every compile bundles it, so no package can be built without the handler.
 // jsii fails on any warning: the API must be clean in every language.
@@ -276,13 +271,13 @@ project.addTask('example', {
   ],
 });
 
-// Benchmark: synthesis of the same catalog with PackageVersion,
+// Benchmark (bench/run.ts): the same catalog with PackageVersion,
 // CfnSoftwarePackageVersion and AwsCustomResource, as ratios.
 project.addTask('bench', {
-  description: 'Benchmark synthesis against CfnSoftwarePackageVersion and AwsCustomResource',
+  description: 'Benchmark against CfnSoftwarePackageVersion and AwsCustomResource and write bench/RESULTS.md (--quick: a short run, printed only)',
   steps: [
     { spawn: bundleHandler.name },
-    { exec: 'ts-node --project tsconfig.dev.json bench/synth.ts', receiveArgs: true },
+    { exec: 'ts-node --project tsconfig.dev.json bench/run.ts', receiveArgs: true },
   ],
 });
 
