@@ -1,6 +1,7 @@
 import {
   Arn,
   ArnFormat,
+  CfnResource,
   CustomResource,
   Fn,
   IResource,
@@ -429,11 +430,11 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
       serviceToken: provider.serviceToken,
       resourceType: RESOURCE_TYPE,
       properties,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
       // The handler's timeout plus 2 minutes: should a response ever be
       // lost, CloudFormation stops waiting then, not after its default hour.
       serviceTimeout: provider.serviceTimeout,
     });
+    this.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.DESTROY);
     // The handler's permissions (on the package, and on the buckets of the
     // artifact and SBOM) must exist when this version is created and still
     // exist when it is deleted, even in CloudFormation's clean-up phase.
@@ -469,7 +470,15 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
     checkRemovalPolicy(this, policy);
-    this.resource.applyRemovalPolicy(policy);
+    const cfn = this.resource.node.defaultChild as CfnResource;
+    cfn.applyRemovalPolicy(policy);
+    if (policy === RemovalPolicy.DESTROY) {
+      // CloudFormation deletes a custom resource unless told otherwise: the
+      // policies it would write, Delete and Delete, are its defaults, and
+      // would take 50 bytes of every version in the template.
+      cfn.cfnOptions.deletionPolicy = undefined;
+      cfn.cfnOptions.updateReplacePolicy = undefined;
+    }
   }
 
   /**

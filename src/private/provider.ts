@@ -16,6 +16,9 @@ export const HANDLER_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'pac
 /** Stable id of the one provider per stack. Permanent once released. */
 export const PROVIDER_ID = 'cdk-iot-package-catalog.PackageVersionProvider';
 
+/** The logical id of the provider's framework function, which every custom resource's ServiceToken names. */
+export const FRAMEWORK_FUNCTION_LOGICAL_ID = 'IotPackageCatalogProvider';
+
 /** The handler's timeout unless configured. */
 export const DEFAULT_HANDLER_TIMEOUT = Duration.minutes(5);
 /** The longest handler timeout: the framework function, which waits for the handler, stops after 15 minutes. */
@@ -232,6 +235,11 @@ export class PackageVersionProvider extends Construct {
       ...vpcSettings,
     });
     this.serviceToken = provider.serviceToken;
+    // Every custom resource of the library names this function in its
+    // ServiceToken: a short logical id keeps each of them small (the id it
+    // would get from its path has 66 characters). Permanent once released.
+    const frameworkFunction = provider.node.findChild('framework-onEvent').node.defaultChild as lambda.CfnFunction;
+    frameworkFunction.overrideLogicalId(FRAMEWORK_FUNCTION_LOGICAL_ID);
 
     // Findings that remain by design, acknowledged finding by finding on the
     // constructs that cause them (cdk-nag v3 reads these acknowledgements).

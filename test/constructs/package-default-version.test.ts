@@ -75,7 +75,7 @@ describe('the resource', () => {
     expect(Object.keys(resources)).toHaveLength(1);
     const [resource] = Object.values(resources);
     expect(resource.Properties).toEqual({
-      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/ProviderframeworkonEvent/), 'Arn'] },
+      ServiceToken: { 'Fn::GetAtt': ['IotPackageCatalogProvider', 'Arn'] },
       PackageName: { Ref: pkgId },
       VersionName: '1.4.0',
       ServiceTimeout: '420',

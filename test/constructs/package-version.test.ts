@@ -25,7 +25,7 @@ describe('PackageVersion resource', () => {
     });
 
     Template.fromStack(stack).hasResourceProperties(TYPE, {
-      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('PackageVersionProvider'), 'Arn'] },
+      ServiceToken: { 'Fn::GetAtt': ['IotPackageCatalogProvider', 'Arn'] },
       PackageName: 'firmware',
       VersionName: '1.4.0',
       Description: 'Bootloader fix',
@@ -105,14 +105,28 @@ describe('PackageVersion resource', () => {
 
 describe('removal policy', () => {
   test.each([
-    [undefined, 'Delete'],
-    [RemovalPolicy.DESTROY, 'Delete'],
-    [RemovalPolicy.RETAIN, 'Retain'],
-  ])('%s gives DeletionPolicy %s', (removalPolicy, expected) => {
+    [RemovalPolicy.RETAIN, 'Retain', 'Retain'],
+    [RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, 'RetainExceptOnCreate', 'Retain'],
+  ])('%s gives DeletionPolicy %s', (removalPolicy, deletionPolicy, updateReplacePolicy) => {
     const stack = newStack();
     new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0', removalPolicy });
 
-    Template.fromStack(stack).hasResource(TYPE, { DeletionPolicy: expected, UpdateReplacePolicy: expected });
+    Template.fromStack(stack).hasResource(TYPE, { DeletionPolicy: deletionPolicy, UpdateReplacePolicy: updateReplacePolicy });
+  });
+
+  test.each([undefined, RemovalPolicy.DESTROY])('%s writes no policy: Delete is CloudFormation\'s default for a custom resource', (removalPolicy) => {
+    const stack = newStack();
+    new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0', removalPolicy });
+
+    Template.fromStack(stack).hasResource(TYPE, { DeletionPolicy: Match.absent(), UpdateReplacePolicy: Match.absent() });
+  });
+
+  test('applyRemovalPolicy(DESTROY) after RETAIN removes the policies again', () => {
+    const stack = newStack();
+    const v = new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0', removalPolicy: RemovalPolicy.RETAIN });
+    v.applyRemovalPolicy(RemovalPolicy.DESTROY);
+
+    Template.fromStack(stack).hasResource(TYPE, { DeletionPolicy: Match.absent(), UpdateReplacePolicy: Match.absent() });
   });
 });
 

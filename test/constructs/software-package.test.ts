@@ -32,7 +32,7 @@ describe('SoftwarePackage resource', () => {
     new SoftwarePackage(stack, 'Firmware', { packageName: 'firmware', description: 'Gateway firmware', tags: { team: 'edge' }, adoptExisting: true });
 
     Template.fromStack(stack).hasResourceProperties(TYPE, {
-      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('PackageVersionProvider'), 'Arn'] },
+      ServiceToken: { 'Fn::GetAtt': ['IotPackageCatalogProvider', 'Arn'] },
       PackageName: 'firmware',
       Description: 'Gateway firmware',
       Tags: [{ Key: 'team', Value: 'edge' }],
