@@ -18,20 +18,14 @@
  * container is a separate load of the framework and the handler, as a warm
  * Lambda container is, with its own module state (SDK clients, their
  * adaptive rate limiters and retry quotas). Load tests run one per slot.
+ *
+ * It uses no jest global, so it also runs under plain Node.js
+ * (bench/calls.ts): ./containers.ts loads the containers either way.
  */
 import { randomUUID } from 'crypto';
 import * as http from 'http';
-import * as path from 'path';
+import { Framework, loadContainer } from './containers';
 import { MotoServer } from '../moto/moto-server';
-
-// The runtime's outbound module imports these clients at load time; they are
-// present in Lambda's Node.js runtime, not here, and never used once the
-// outbound functions are pointed elsewhere.
-jest.mock('@aws-sdk/client-lambda', () => ({}), { virtual: true });
-jest.mock('@aws-sdk/client-sfn', () => ({}), { virtual: true });
-
-const RUNTIME_DIR = path.join(path.dirname(require.resolve('aws-cdk-lib/package.json')), 'custom-resources', 'lib', 'provider-framework', 'runtime');
-const HANDLER_ASSET = path.resolve(__dirname, '..', '..', 'assets', 'package-version-handler', 'index.js');
 
 /** The stack every request comes from, unless a simulator is given another name. */
 export const STACK_NAME = 'LifecycleStack';
@@ -64,10 +58,6 @@ export interface CfnResponse {
 }
 
 type Properties = Record<string, unknown>;
-
-interface Framework {
-  onEvent(event: unknown): Promise<void>;
-}
 
 export interface SimulatorOptions {
   /** The moto server that plays IoT and CloudFormation. */
@@ -258,29 +248,12 @@ export class CloudFormationSimulator {
   }
 
   /**
-   * One container: the framework and the handler, as fresh module instances.
-   *
-   * jest.isolateModules gives each load its own module registry, so the
-   * bundled handler (which bundles the SDK) is evaluated anew: its own IoT
-   * and CloudFormation clients, adaptive rate limiters, retry quotas and
-   * deadline storage, as in a separate Lambda container. It keeps what a
-   * `vm` context or a worker thread would lose: jest's module mocks (the
-   * framework's Lambda and SFN clients), the environment set above, the
-   * captured console and this process's response receiver. What the
+   * One container: the framework and the handler, as fresh module instances
+   * (see ./containers.ts), as in a separate Lambda container. What the
    * containers share is one event loop (CPU), not any module state.
    */
   private loadContainer(): Framework {
-    let outbound: Record<string, unknown> = {};
-    let framework!: Framework;
-    let handler!: (event: unknown, context: unknown) => Promise<unknown>;
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    jest.isolateModules(() => {
-      outbound = require(path.join(RUNTIME_DIR, 'outbound'));
-      framework = require(path.join(RUNTIME_DIR, 'framework'));
-      handler = require(HANDLER_ASSET).handler;
-    });
-    /* eslint-enable @typescript-eslint/no-require-imports */
-
+    const { outbound, framework, handler } = loadContainer();
     outbound.invokeFunction = async (req: { FunctionName: string; Payload: string }) => {
       this.invocations++;
       const event = JSON.parse(req.Payload);

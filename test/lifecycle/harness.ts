@@ -2,6 +2,8 @@
  * What every lifecycle suite sets up: a moto server (IoT and CloudFormation),
  * the CloudFormation simulator, and an IoT client for the test's own checks;
  * moto is reset before each test and the test's package created.
+ * `startStandIns`, `stopStandIns` and `startOver` do the same without jest
+ * (bench/calls.ts).
  */
 import {
   CreatePackageCommand,
@@ -31,11 +33,15 @@ export interface LifecycleOptions {
   readonly simulator?: Omit<SimulatorOptions, 'moto'>;
 }
 
-/** The running stand-ins; set in beforeAll. */
-export interface Lifecycle {
+/** The running stand-ins: moto, the simulator, and an IoT client for the test's own calls. */
+export interface StandIns {
   moto: MotoServer;
   cfn: CloudFormationSimulator;
   iot: IoTClient;
+}
+
+/** The running stand-ins and the test's helpers; set in beforeAll. */
+export interface Lifecycle extends StandIns {
   /** GetPackageVersion in the test package. */
   getVersion(versionName: string, packageName?: string): Promise<GetPackageVersionCommandOutput>;
   versionExists(versionName: string, packageName?: string): Promise<boolean>;
@@ -45,25 +51,41 @@ export interface Lifecycle {
   marker(logicalId: string, requestId: string): string;
 }
 
+/** Starts moto and the simulator (no jest needed); stop them with `stopStandIns`. */
+export async function startStandIns(options: LifecycleOptions = {}): Promise<StandIns> {
+  const moto = await startMotoServer(options.moto);
+  try {
+    const cfn = await CloudFormationSimulator.start({ ...options.simulator, moto });
+    return { moto, cfn, iot: motoIotClient(moto.endpoint) };
+  } catch (e) {
+    await moto.stop();
+    throw e;
+  }
+}
+
+/** Stops what `startStandIns` started (whatever of it is set). */
+export async function stopStandIns(env: Partial<StandIns>): Promise<void> {
+  await env.cfn?.stop();
+  await env.moto?.stop();
+}
+
+/** What every lifecycle test starts from: moto reset, and the test package created (by the test, not the handler). */
+export async function startOver(env: StandIns): Promise<void> {
+  await env.moto.reset();
+  await env.iot.send(new CreatePackageCommand({ packageName: PACKAGE }));
+}
+
 /** Registers beforeAll/afterAll/beforeEach for a lifecycle suite. */
 export function useLifecycle(options: LifecycleOptions = {}): Lifecycle {
   const env = {} as Lifecycle;
 
   beforeAll(async () => {
-    env.moto = await startMotoServer(options.moto);
-    env.cfn = await CloudFormationSimulator.start({ ...options.simulator, moto: env.moto });
-    env.iot = motoIotClient(env.moto.endpoint);
+    Object.assign(env, await startStandIns(options));
   });
 
-  afterAll(async () => {
-    await env.cfn?.stop();
-    await env.moto?.stop();
-  });
+  afterAll(() => stopStandIns(env));
 
-  beforeEach(async () => {
-    await env.moto.reset();
-    await env.iot.send(new CreatePackageCommand({ packageName: PACKAGE }));
-  });
+  beforeEach(() => startOver(env));
 
   env.getVersion = (versionName, packageName = PACKAGE) =>
     env.iot.send(new GetPackageVersionCommand({ packageName, versionName }));
