@@ -82,6 +82,23 @@ describe('what IAM authorizes a call against', () => {
     expect(resolveValue({ 'Fn::Join': ['', ['x', { 'Fn::GetAtt': ['LogGroup', 'Arn'] }]] }, ctx)).toBeUndefined();
     expect(resolveValue({ Ref: 'Package' }, ctx)).toBeUndefined();
   });
+
+  test('references to resources resolve through resolveReference, when given: Ref, Fn::GetAtt and Fn::Sub', () => {
+    const names: Record<string, string> = { 'Package': 'fw', 'Package.PackageArn': PKG };
+    const ctx = {
+      partition: 'aws',
+      region: REGION,
+      accountId: ACCOUNT,
+      stackId: STACK_ID,
+      resolveReference: (id: string, attribute?: string) => names[attribute === undefined ? id : `${id}.${attribute}`],
+    };
+    expect(resolveValue({ Ref: 'Package' }, ctx)).toBe('fw');
+    expect(resolveValue({ 'Fn::GetAtt': ['Package', 'PackageArn'] }, ctx)).toBe(PKG);
+    expect(resolveValue({ 'Fn::GetAtt': 'Package.PackageArn' }, ctx)).toBe(PKG);
+    expect(resolveValue({ 'Fn::Sub': '${Package.PackageArn}/version/1.0 of ${Package} in ${AWS::Region}' }, ctx)).toBe(`${VER} of fw in ${REGION}`);
+    expect(resolveValue({ 'Fn::Join': ['', [{ Ref: 'Other' }, 'x']] }, ctx)).toBeUndefined();
+    expect(resolveValue({ Ref: 'AWS::NoValue' }, ctx)).toBeUndefined();
+  });
 });
 
 describe('violations', () => {

@@ -252,9 +252,11 @@ interface Statement {
   readonly Condition?: unknown;
 }
 
-interface SourcedStatement {
+export interface SourcedStatement {
   /** Where it is, e.g. `AWS::IAM::Policy HandlerRoleDefaultPolicy, statement 2`. */
   readonly source: string;
+  /** The logical id of the resource that holds it: the policy, or the role for its inline policies. */
+  readonly resourceId: string;
   readonly statement: Statement;
 }
 
@@ -265,29 +267,38 @@ export function statementsOfRole(template: TemplateJson, roleLogicalId: string):
   if (!role || role.Type !== 'AWS::IAM::Role') {
     throw new Error(`The template has no AWS::IAM::Role '${roleLogicalId}'`);
   }
-  const documents: Array<{ source: string; document: any }> = [];
+  const documents: Array<{ source: string; resourceId: string; document: any }> = [];
   for (const inline of role.Properties?.Policies ?? []) {
-    documents.push({ source: `inline policy ${inline.PolicyName} of ${roleLogicalId}`, document: inline.PolicyDocument });
+    documents.push({ source: `inline policy ${inline.PolicyName} of ${roleLogicalId}`, resourceId: roleLogicalId, document: inline.PolicyDocument });
   }
   for (const [id, resource] of Object.entries(resources)) {
     const attached = resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy';
     const roles = (resource.Properties?.Roles ?? []) as unknown[];
     if (attached && roles.some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleLogicalId }))) {
-      documents.push({ source: `${resource.Type} ${id}`, document: resource.Properties?.PolicyDocument });
+      documents.push({ source: `${resource.Type} ${id}`, resourceId: id, document: resource.Properties?.PolicyDocument });
     }
   }
-  return documents.flatMap(({ source, document }) => [document?.Statement ?? []].flat()
-    .map((statement: Statement, i: number) => ({ source: `${source}, statement ${i + 1}`, statement })));
+  return documents.flatMap(({ source, resourceId, document }) => [document?.Statement ?? []].flat()
+    .map((statement: Statement, i: number) => ({ source: `${source}, statement ${i + 1}`, resourceId, statement })));
 }
 
-interface Context {
+export interface Context {
   readonly partition: string;
   readonly region: string;
   readonly accountId: string;
   readonly stackId: string;
+  /**
+   * What a `Ref` to a resource of the template (no attribute) or an
+   * `Fn::GetAtt` resolves to, or undefined if it does not resolve.
+   * @default - references to resources do not resolve
+   */
+  readonly resolveReference?: (logicalId: string, attribute?: string) => string | undefined;
 }
 
-/** A template value as a string, or undefined when it depends on something other than a pseudo parameter. */
+/**
+ * A template value as a string, or undefined when it depends on something
+ * other than a pseudo parameter (or a reference `ctx.resolveReference` resolves).
+ */
 export function resolveValue(value: unknown, ctx: Context): string | undefined {
   if (typeof value === 'string') {
     return value;
@@ -304,8 +315,16 @@ export function resolveValue(value: unknown, ctx: Context): string | undefined {
     'AWS::StackName': stackNameOf(ctx.stackId),
     'AWS::URLSuffix': ctx.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com',
   };
+  const reference = (name: string) => {
+    const dot = name.indexOf('.');
+    return dot < 0 ? ctx.resolveReference?.(name) : ctx.resolveReference?.(name.slice(0, dot), name.slice(dot + 1));
+  };
   if ('Ref' in obj && typeof obj.Ref === 'string') {
-    return pseudo[obj.Ref];
+    return obj.Ref in pseudo ? pseudo[obj.Ref] : ctx.resolveReference?.(obj.Ref);
+  }
+  if ('Fn::GetAtt' in obj) {
+    const getAtt = obj['Fn::GetAtt'];
+    return Array.isArray(getAtt) ? ctx.resolveReference?.(String(getAtt[0]), String(getAtt[1])) : reference(String(getAtt));
   }
   if ('Fn::Join' in obj) {
     const [separator, parts] = obj['Fn::Join'] as [string, unknown[]];
@@ -315,7 +334,7 @@ export function resolveValue(value: unknown, ctx: Context): string | undefined {
   if ('Fn::Sub' in obj && typeof obj['Fn::Sub'] === 'string') {
     let unresolved = false;
     const out = (obj['Fn::Sub']).replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
-      const v = pseudo[name];
+      const v = name in pseudo ? pseudo[name] : reference(name);
       unresolved ||= v === undefined;
       return v ?? '';
     });
@@ -362,8 +381,8 @@ function describeResources(statement: Statement, ctx: Context): string {
   return rendered.join(', ');
 }
 
-/** What is missing for one action on one resource ("*" or an ARN), or undefined if the role allows it. */
-function missingGrant(statements: SourcedStatement[], action: string, resource: string, ctx: Context): string | undefined {
+/** What is missing for one action on one resource ("*" or an ARN), or undefined if the statements allow it. */
+export function missingGrant(statements: SourcedStatement[], action: string, resource: string, ctx: Context): string | undefined {
   const denials = statements.filter(({ statement: s }) => s.Effect === 'Deny' && coversAction(s, action) && coversResource(s, resource, ctx));
   if (denials.length > 0) {
     return `denied by ${denials.map((d) => d.source + (d.statement.Condition ? ' (has a Condition; taken to apply)' : '')).join('; ')}`;
