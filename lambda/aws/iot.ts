@@ -246,6 +246,21 @@ export async function listTags(resourceArn: string): Promise<Record<string, stri
   return tags;
 }
 
+/**
+ * A resource's tags (as listTags), or undefined when IoT reports the
+ * resource not found (ResourceNotFoundException, on any page).
+ */
+export async function findTags(resourceArn: string): Promise<Record<string, string> | undefined> {
+  try {
+    return await listTags(resourceArn);
+  } catch (e) {
+    if (isNotFound(e)) {
+      return undefined;
+    }
+    throw e;
+  }
+}
+
 export async function tagResource(resourceArn: string, tags: Record<string, string>): Promise<void> {
   try {
     await send('TagResource', (o) => iot.send(new TagResourceCommand({
