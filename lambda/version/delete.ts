@@ -13,18 +13,44 @@
  * - The package's default version is not deleted: jobs that target
  *   `$default` would silently lose their target. Outside a rollback that
  *   fails with instructions; during a rollback it is logged and kept.
+ *
+ * A normal delete makes two IoT calls, ListTagsForResource and
+ * DeletePackageVersion (stacks delete hundreds of versions at once, all
+ * under one account's IoT rate):
+ *
+ * - The physical id is the version's ARN, as IoT returned it at create, so
+ *   its tags are read directly, without a GetPackageVersion first: the
+ *   marker check is the one read a delete cannot do without. A version that
+ *   is gone answers with ResourceNotFoundException (moto's answer; real
+ *   IoT's is unverified). Were IoT to answer with an empty tag list instead,
+ *   the result would be right as well: no marker, so the version is left
+ *   alone, and it does not exist (or is not this resource's) anyway.
+ * - The package is not read before the delete: IoT refuses to delete a
+ *   package's default version (its API reference says the designation must
+ *   be removed first), so the delete is tried, and only when it fails is
+ *   the package read, to tell a default version (refused as above) from any
+ *   other failure (thrown as the delete's own error). The error IoT gives
+ *   for a default version is unverified (moto: ValidationException), so
+ *   any failure leads to that check.
  */
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { handBack } from './made';
-import { readMarker } from './owner';
+import { findMarker, readMarker } from './owner';
 import { parsePackageVersionArn } from '../../src/shared/contract';
 import { readStackStatus } from '../aws/cloudformation';
 import { deletePackageVersion, findPackage, findPackageVersion } from '../aws/iot';
+import { errorName } from '../errors';
 import { log } from '../log';
-import { callerOf } from '../ownership';
+import { callerOf, Marker } from '../ownership';
 import { identityOf } from '../properties';
 import { HandlerResponse } from '../response';
 import { isRollback, refuseUnlessRollingBack } from '../stack-status';
+
+/** A version IoT holds: its ARN and its marker (undefined: none, so not this resource's). */
+interface HeldVersion {
+  readonly arn: string;
+  readonly marker: Marker | undefined;
+}
 
 export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): Promise<HandlerResponse> {
   const physicalResourceId = event.PhysicalResourceId;
@@ -38,14 +64,13 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): 
   const { packageName, versionName } = id;
   const version = `${packageName}/${versionName}`;
 
-  const live = await findPackageVersion(packageName, versionName);
-  if (!live?.packageVersionArn) {
+  const live = fromArn ? await liveAt(physicalResourceId) : await liveNamed(packageName, versionName);
+  if (!live) {
     // Already gone, e.g. deleted with its package (AWS::IoT::SoftwarePackage deletes all versions).
     log('version does not exist: nothing to delete', { version });
     return done;
   }
-  const arn = live.packageVersionArn;
-  const marker = await readMarker(arn);
+  const { arn, marker } = live;
   if (marker?.owner !== callerOf(event).owner) {
     log('version was not created by this resource (or was handed on to another): not deleting it', { version });
     return done;
@@ -60,8 +85,13 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): 
     return done;
   }
 
-  const pkg = await findPackage(packageName);
-  if (pkg?.defaultVersionName === versionName) {
+  try {
+    // A version gone meanwhile counts as deleted (see deletePackageVersion).
+    await deletePackageVersion(packageName, versionName);
+  } catch (e) {
+    if (!await isDefaultVersion(packageName, versionName)) {
+      throw e;
+    }
     await refuseUnlessRollingBack(event.StackId,
       `Cannot delete package version '${version}': it is the default version of package '${packageName}', ` +
       'and IoT does not delete a default version. Make another version the default, or unset it with ' +
@@ -69,8 +99,36 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): 
       'To keep this version instead, give the PackageVersion removalPolicy RETAIN_ON_UPDATE_OR_DELETE.');
     return done;
   }
-
-  await deletePackageVersion(packageName, versionName);
   log('version deleted', { version });
   return done;
+}
+
+/** The version at `arn` (the physical id), read with one call: its tags. Undefined when IoT reports it not found. */
+async function liveAt(arn: string): Promise<HeldVersion | undefined> {
+  const lookup = await findMarker(arn);
+  return lookup.found ? { arn, marker: lookup.marker } : undefined;
+}
+
+/** The version found by its names (no ARN to read the tags of): its ARN as IoT reports it, then its marker. */
+async function liveNamed(packageName: string, versionName: string): Promise<HeldVersion | undefined> {
+  const live = await findPackageVersion(packageName, versionName);
+  if (!live?.packageVersionArn) {
+    return undefined;
+  }
+  return { arn: live.packageVersionArn, marker: await readMarker(live.packageVersionArn) };
+}
+
+/**
+ * After a failed delete: whether the version is its package's default.
+ * False when the package cannot be read: that failure must not hide the
+ * delete's own error, which the caller then throws.
+ */
+async function isDefaultVersion(packageName: string, versionName: string): Promise<boolean> {
+  try {
+    const pkg = await findPackage(packageName);
+    return pkg?.defaultVersionName === versionName;
+  } catch (e) {
+    log('could not read the package after the delete failed: reporting the delete\'s own error', { packageName, error: errorName(e) });
+    return false;
+  }
 }

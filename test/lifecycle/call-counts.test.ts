@@ -59,12 +59,11 @@ const EXPECTED: Record<Operation, CallCounts> = {
   },
   'delete': {
     iot: {
-      // delete.ts onDelete: does the version exist (it may have gone with its package)?
-      GetPackageVersion: 1,
-      // owner.ts readMarker: only a version this resource made is deleted.
+      // owner.ts findMarker, on the physical id (the version's ARN): only a version this resource made
+      // is deleted; a version already gone answers ResourceNotFoundException, so no GetPackageVersion first.
       ListTagsForResource: 1,
-      // delete.ts: is it the package's default version (IoT does not delete one)?
-      GetPackage: 1,
+      // The package is read only when this fails (delete.ts isDefaultVersion: IoT does not delete a
+      // package's default version), so no GetPackage first.
       DeletePackageVersion: 1,
     },
     // The stack's status is read only for a version this resource took over (a hand-back during a rollback).
@@ -100,11 +99,11 @@ describe('what is counted', () => {
 
   test('a throttled call retried counts once: only successful calls are counted', async () => {
     const counted = await countCalls(env, 'delete', {
-      beforeRequest: () => env.moto.injectFault({ operation: 'GetPackage', errorType: 'ThrottlingException' }),
+      beforeRequest: () => env.moto.injectFault({ operation: 'ListTagsForResource', errorType: 'ThrottlingException' }),
     });
 
     expect(counted.iot).toEqual(EXPECTED.delete.iot);
-    const getPackage = (await env.moto.requests()).filter((r) => r.operation === 'GetPackage');
-    expect(getPackage.map((r) => r.errorType)).toEqual(['ThrottlingException', null]);
+    const listTags = (await env.moto.requests()).filter((r) => r.operation === 'ListTagsForResource' && r.accessKeyId === HANDLER_CREDENTIALS.accessKeyId);
+    expect(listTags.map((r) => r.errorType)).toEqual(['ThrottlingException', null]);
   });
 });

@@ -3,13 +3,15 @@
  * created, and nothing else; hands a taken-over version back during a
  * rollback; finds the version from the properties when the physical id is
  * not an ARN (a create whose response was lost); keeps the package's
- * default version.
+ * default version. A normal delete reads the tags of the physical id and
+ * deletes: the package is read only when the delete fails.
  */
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   DeletePackageVersionCommand,
   GetPackageCommand,
   GetPackageVersionCommand,
+  IoTServiceException,
   ListTagsForResourceCommand,
   PackageVersionStatus,
   TagResourceCommand,
@@ -17,7 +19,7 @@ import {
 } from '@aws-sdk/client-iot';
 import { handler } from '../../../lambda';
 import { CREATION_MARKER_TAG } from '../../../src/shared/contract';
-import { arnOf, deleteEvent, PARTITION, Props, STACK_ID } from '../events';
+import { arnOf, deleteEvent, Props, STACK_ID } from '../events';
 import {
   ARN,
   baseProps,
@@ -50,15 +52,30 @@ import {
 
 useMocks();
 
-/** IoT holds PKG/VER (status `status`) and the package has no default version. */
+/** IoT holds PKG/VER (status `status`), found by its names. */
 function stubLive(status: PackageVersionStatus = 'PUBLISHED') {
   iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolves(liveVersion(VER, { status }));
-  iotMock.on(GetPackageCommand, { packageName: PKG }).resolves({ packageName: PKG, defaultVersionName: '0.9.0' });
+}
+
+/** The package's default version is `versionName` (undefined: none). */
+function stubDefault(versionName: string | undefined) {
+  iotMock.on(GetPackageCommand, { packageName: PKG }).resolves({ packageName: PKG, defaultVersionName: versionName });
 }
 
 function stubDeleted() {
   iotMock.on(DeletePackageVersionCommand, { packageName: PKG, versionName: VER }).resolves({});
 }
+
+/** The delete of PKG/VER fails with `error`, and the version is still there. */
+function stubDeleteRefused(error: Error) {
+  iotMock.on(DeletePackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(error);
+  stubLive();
+}
+
+/** The two calls of a normal delete. */
+const NORMAL = ['ListTagsForResource', 'DeletePackageVersion'];
+/** A failed delete: its re-check (deletePackageVersion's), then the package, to tell a default version. */
+const FAILED = [...NORMAL, 'GetPackageVersion', 'GetPackage'];
 
 const DEFAULT_VERSION =
   "Cannot delete package version 'firmware/1.0.0': it is the default version of package 'firmware', and IoT does not delete a default version. " +
@@ -66,17 +83,17 @@ const DEFAULT_VERSION =
   'To keep this version instead, give the PackageVersion removalPolicy RETAIN_ON_UPDATE_OR_DELETE.';
 
 describe('a version this resource created', () => {
-  test('is deleted, named by the ARN physical id, without reading the stack status', async () => {
-    stubLive();
+  test('is deleted with two calls, the tags of the ARN physical id and the delete: no GetPackageVersion, no GetPackage, no stack status', async () => {
     stubOwnTags(ARN, { Env: 'prod' });
     stubDeleted();
 
     const result = await handler(deleteEvent(ARN, baseProps()));
 
     expect(result).toEqual({ PhysicalResourceId: ARN });
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource', 'GetPackage', 'DeletePackageVersion']);
+    expect(commandNames()).toEqual(NORMAL);
+    expect(iotMock).not.toHaveReceivedCommand(GetPackageVersionCommand);
+    expect(iotMock).not.toHaveReceivedCommand(GetPackageCommand);
     expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: ARN }]);
-    expect(inputsOf(GetPackageCommand)).toEqual([{ packageName: PKG }]);
     expect(inputsOf(DeletePackageVersionCommand)).toEqual([{ packageName: PKG, versionName: VER }]);
     expect(cfnMock.calls()).toHaveLength(0);
     expect(notices('version deleted')).toEqual([{ notice: 'version deleted', version: 'firmware/1.0.0' }]);
@@ -84,132 +101,144 @@ describe('a version this resource created', () => {
 
   test('the names in the ARN are used, not the (possibly invalid) properties', async () => {
     const arn = arnOf('bootloader', '3.1');
-    iotMock.on(GetPackageVersionCommand, { packageName: 'bootloader', versionName: '3.1' }).resolves({ packageVersionArn: arn });
     stubOwnTags(arn);
-    iotMock.on(GetPackageCommand, { packageName: 'bootloader' }).resolves({ packageName: 'bootloader' });
     iotMock.on(DeletePackageVersionCommand, { packageName: 'bootloader', versionName: '3.1' }).resolves({});
 
     await expect(handler(deleteEvent(arn, { PackageName: 'not valid!', VersionName: '' }))).resolves.toEqual({ PhysicalResourceId: arn });
+    expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: arn }]);
     expect(inputsOf(DeletePackageVersionCommand)).toEqual([{ packageName: 'bootloader', versionName: '3.1' }]);
   });
 
-  test('the tags are read from the ARN IoT reports, not from the physical id', async () => {
-    // A physical id that names the same version with another (empty) region and account.
-    const physicalId = `arn:${PARTITION}:iot:::package/${PKG}/version/${VER}`;
-    stubLive();
-    stubOwnTags(ARN);
+  test('a version already gone (its tags not found) is success with nothing deleted', async () => {
+    iotMock.on(ListTagsForResourceCommand, { resourceArn: ARN }).rejects(notFound());
     stubDeleted();
 
-    await expect(handler(deleteEvent(physicalId, baseProps()))).resolves.toEqual({ PhysicalResourceId: physicalId });
-    expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: ARN }]);
-    expect(iotMock).toHaveReceivedCommandTimes(DeletePackageVersionCommand, 1);
-  });
-
-  test.each<[string, () => void]>([
-    ['the version is already gone', () => iotMock.on(GetPackageVersionCommand).rejects(notFound())],
-    ['IoT reports it without an ARN', () => iotMock.on(GetPackageVersionCommand).resolves({ status: 'DRAFT' })],
-  ])('nothing is deleted when %s', async (_label, stubLookup) => {
-    stubLookup();
-
     await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
-    expect(commandNames()).toEqual(['GetPackageVersion']);
-    expect(logged()).toContain('version does not exist: nothing to delete');
+    expect(commandNames()).toEqual(['ListTagsForResource']);
+    expect(notices('version does not exist')).toEqual([{ notice: 'version does not exist: nothing to delete', version: 'firmware/1.0.0' }]);
   });
 
-  test('a package gone between the lookups still deletes, and a 404 from the delete needs no second look', async () => {
-    stubLive();
+  test('a 404 from the delete (gone meanwhile) is success and needs no second look', async () => {
     stubOwnTags(ARN);
-    iotMock.on(GetPackageCommand, { packageName: PKG }).rejects(notFound('Package firmware not found'));
     iotMock.on(DeletePackageVersionCommand).rejects(notFound());
 
     await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource', 'GetPackage', 'DeletePackageVersion']);
+    expect(commandNames()).toEqual(NORMAL);
   });
 
   test.each<[string, () => Error]>([
     ['ValidationException', () => invalid('Package version not found')],
     ['ConflictException', () => conflict('Package is being deleted')],
   ])('a DeletePackageVersion %s on a version gone meanwhile (deleted with its package) is success', async (_label, error) => {
-    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).resolvesOnce(liveVersion(VER)).rejects(notFound());
-    iotMock.on(GetPackageCommand).resolves({ packageName: PKG });
     stubOwnTags(ARN);
     iotMock.on(DeletePackageVersionCommand).rejects(error());
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(notFound());
 
     await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource', 'GetPackage', 'DeletePackageVersion', 'GetPackageVersion']);
+    expect(commandNames()).toEqual([...NORMAL, 'GetPackageVersion']);
   });
 
-  test.each<[string, () => Error, string]>([
-    ['ConflictException', () => conflict('Version is in use by a job'), 'ConflictException: Version is in use by a job'],
-    ['ValidationException', () => invalid('Cannot delete the version now'), 'ValidationException: Cannot delete the version now'],
-  ])('another DeletePackageVersion error (%s) on a version that still exists is thrown', async (_label, error, said) => {
-    stubLive();
+  test.each<[string, () => Error, string, () => void]>([
+    ['ConflictException, the default another version', () => conflict('Version is in use by a job'),
+      'ConflictException: Version is in use by a job', () => stubDefault('0.9.0')],
+    ['ValidationException, no default version', () => invalid('Cannot delete the version now'),
+      'ValidationException: Cannot delete the version now', () => stubDefault(undefined)],
+    ['ConflictException, the package not found', () => conflict('Version is in use by a job'),
+      'ConflictException: Version is in use by a job', () => iotMock.on(GetPackageCommand).rejects(notFound())],
+  ])('a DeletePackageVersion error on a version that still exists and is not the default (%s) is thrown as it was', async (_label, error, said, stubPackage) => {
     stubOwnTags(ARN);
-    iotMock.on(DeletePackageVersionCommand).rejects(error());
+    stubDeleteRefused(error());
+    stubPackage();
 
     const err = await rejectionOf(handler(deleteEvent(ARN, baseProps())));
 
     expect(err.message).toBe(`DeletePackageVersion failed for PackageName 'firmware', VersionName '1.0.0': ${said}`);
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource', 'GetPackage', 'DeletePackageVersion', 'GetPackageVersion']);
+    expect(commandNames()).toEqual(FAILED);
+    expect(cfnMock.calls()).toHaveLength(0);
     expect(logged()).not.toContain('version deleted');
   });
 
+  test('when the package cannot be read after a failed delete, the delete\'s own error is thrown, not GetPackage\'s', async () => {
+    stubOwnTags(ARN);
+    stubDeleteRefused(conflict('Version is in use by a job'));
+    iotMock.on(GetPackageCommand).rejects(throttled());
+
+    const err = await rejectionOf(handler(deleteEvent(ARN, baseProps())));
+
+    expect(err.message).toBe("DeletePackageVersion failed for PackageName 'firmware', VersionName '1.0.0': ConflictException: Version is in use by a job");
+    expect(commandNames()).toEqual(FAILED);
+    expect(notices('could not read the package')).toEqual([expect.objectContaining({ packageName: PKG, error: 'ThrottlingException' })]);
+  });
+
   test('when the re-check after a failed delete fails too, the delete\'s own error is thrown', async () => {
-    iotMock.on(GetPackageVersionCommand).resolvesOnce(liveVersion(VER)).rejects(throttled());
-    iotMock.on(GetPackageCommand).resolves({ packageName: PKG });
     stubOwnTags(ARN);
     iotMock.on(DeletePackageVersionCommand).rejects(conflict('Version is in use by a job'));
+    iotMock.on(GetPackageVersionCommand).rejects(throttled());
+    stubDefault('0.9.0');
 
     await expect(handler(deleteEvent(ARN, baseProps()))).rejects.toThrow(
       "DeletePackageVersion failed for PackageName 'firmware', VersionName '1.0.0': ConflictException: Version is in use by a job",
     );
+    expect(commandNames()).toEqual(FAILED);
   });
 
   test.each<[string, string]>([
     ['outside a rollback', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'],
     ['when the stack is deleted', 'DELETE_IN_PROGRESS'],
   ])('a version this resource took over is deleted like its own %s', async (_label, status) => {
-    stubLive();
     stubTags(ARN, { [CREATION_MARKER_TAG]: `${OWNER}/${EARLIER_REQUEST}/${OTHER_RESOURCE_OWNER}` });
     stubStackStatus(status);
     stubDeleted();
 
     await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource', 'GetPackage', 'DeletePackageVersion']);
+    expect(commandNames()).toEqual(NORMAL);
     expect(describedStacks()).toEqual([STACK_ID]);
   });
 });
 
 describe('the default version', () => {
   beforeEach(() => {
-    stubLive();
-    iotMock.on(GetPackageCommand, { packageName: PKG }).resolves({ packageName: PKG, defaultVersionName: VER });
     stubOwnTags(ARN);
+    stubDefault(VER);
   });
 
   test.each(['DELETE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS'])('is not deleted under %s: the message says how to unset it or keep it', async (status) => {
+    stubDeleteRefused(invalid('Cannot delete the default version 1.0.0 of package firmware'));
     stubStackStatus(status);
 
     const err = await rejectionOf(handler(deleteEvent(ARN, baseProps())));
 
     expect(err.message).toBe(DEFAULT_VERSION);
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource', 'GetPackage']);
+    expect(commandNames()).toEqual(FAILED);
     expect(describedStacks()).toEqual([STACK_ID]);
   });
 
   test.each(ROLLBACK_STATUSES)('is kept during a rollback (%s), and the delete succeeds with a log line', async (status) => {
+    stubDeleteRefused(invalid('Cannot delete the default version 1.0.0 of package firmware'));
     stubStackStatus(status);
 
     await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource', 'GetPackage']);
+    expect(commandNames()).toEqual(FAILED);
     expect(notices('rollback: not failing it')).toEqual([expect.objectContaining({ status, wouldHaveFailedWith: DEFAULT_VERSION })]);
+    expect(logged()).not.toContain('version deleted');
+  });
+
+  test.each<[string, () => Error]>([
+    ['ConflictException', () => conflict('Version is the default')],
+    ['an error IoT does not model', () => new IoTServiceException({ name: 'DefaultVersionException', $fault: 'client', message: 'default', $metadata: {} })],
+  ])('is recognised by reading the package, whatever the delete\'s error (%s)', async (_label, error) => {
+    stubDeleteRefused(error());
+    stubStackStatus('DELETE_IN_PROGRESS');
+
+    await expect(handler(deleteEvent(ARN, baseProps()))).rejects.toThrow(DEFAULT_VERSION);
   });
 
   test('a status that cannot be read fails the delete', async () => {
+    stubDeleteRefused(invalid('Cannot delete the default version 1.0.0 of package firmware'));
     cfnMock.on(DescribeStacksCommand).rejects(throttled());
 
     await expect(handler(deleteEvent(ARN, baseProps()))).rejects.toThrow(/^DescribeStacks failed for this resource's stack/);
-    expect(iotMock).not.toHaveReceivedCommand(DeletePackageVersionCommand);
+    expect(commandNames()).toEqual(FAILED);
   });
 });
 
@@ -219,89 +248,66 @@ describe('a version this resource did not create', () => {
     ['the marker of another resource of this stack (a construct moved away)', { [CREATION_MARKER_TAG]: `${OTHER_RESOURCE_OWNER}/${EARLIER_REQUEST}` }],
     ['a marker that hands it back to another resource', { [CREATION_MARKER_TAG]: `${OTHER_RESOURCE_OWNER}/handed-back` }],
   ])('a version with %s is left alone and the delete succeeds', async (_label, tags) => {
-    stubLive();
+    // 'no tags at all' is also what IoT might answer for a version that does not exist: left alone, rightly.
     stubTags(ARN, tags);
     stubDeleted();
 
     await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource']);
+    expect(commandNames()).toEqual(['ListTagsForResource']);
     expect(cfnMock.calls()).toHaveLength(0);
     expect(notices('not deleting it')).toEqual([expect.objectContaining({ version: 'firmware/1.0.0' })]);
   });
 
   test('a foreign version that is the package\'s default is left alone without the default-version error', async () => {
-    stubLive();
-    iotMock.on(GetPackageCommand).resolves({ packageName: PKG, defaultVersionName: VER });
+    stubDefault(VER);
     stubTags(ARN, { [CREATION_MARKER_TAG]: `${OTHER_STACK_OWNER}/${EARLIER_REQUEST}` });
 
     await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource']);
+    expect(commandNames()).toEqual(['ListTagsForResource']);
   });
 
-  test('a failure listing the tags is thrown and nothing is deleted', async () => {
-    stubLive();
+  test('a failure listing the tags (other than not found) is thrown and nothing is deleted', async () => {
     iotMock.on(ListTagsForResourceCommand, { resourceArn: ARN }).rejects(throttled());
+    stubDeleted();
 
     await expect(handler(deleteEvent(ARN, baseProps()))).rejects.toThrow(
       `ListTagsForResource failed for resource '${ARN}': ThrottlingException: Rate exceeded`,
     );
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource']);
-  });
-
-  test('a GetPackageVersion failure other than 404 is thrown and nothing is deleted', async () => {
-    iotMock.on(GetPackageVersionCommand).rejects(throttled());
-
-    await expect(handler(deleteEvent(ARN, baseProps()))).rejects.toThrow(
-      "GetPackageVersion failed for PackageName 'firmware', VersionName '1.0.0': ThrottlingException: Rate exceeded",
-    );
-    expect(commandNames()).toEqual(['GetPackageVersion']);
-  });
-
-  test('a GetPackage failure other than 404 is thrown and nothing is deleted', async () => {
-    iotMock.on(GetPackageVersionCommand).resolves(liveVersion(VER));
-    stubOwnTags(ARN);
-    iotMock.on(GetPackageCommand).rejects(throttled());
-
-    await expect(handler(deleteEvent(ARN, baseProps()))).rejects.toThrow("GetPackage failed for PackageName 'firmware': ThrottlingException: Rate exceeded");
-    expect(iotMock).not.toHaveReceivedCommand(DeletePackageVersionCommand);
+    expect(commandNames()).toEqual(['ListTagsForResource']);
   });
 });
 
 describe('a version this resource took over, deleted during a rollback', () => {
   test.each(ROLLBACK_STATUSES)('%s: a version taken from another resource is handed back, not deleted', async (status) => {
-    stubLive();
     stubTags(ARN, { [CREATION_MARKER_TAG]: `${OWNER}/${EARLIER_REQUEST}/${OTHER_RESOURCE_OWNER}` });
     stubStackStatus(status);
     iotMock.on(TagResourceCommand, { resourceArn: ARN }).resolves({});
 
     await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
     expect(inputsOf(TagResourceCommand)).toEqual([{ resourceArn: ARN, tags: [{ Key: CREATION_MARKER_TAG, Value: `${OTHER_RESOURCE_OWNER}/handed-back` }] }]);
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource', 'TagResource']);
+    expect(commandNames()).toEqual(['ListTagsForResource', 'TagResource']);
     expect(notices('handed back')).toEqual([{ notice: 'version handed back to its previous owner', arn: ARN, previousOwner: OTHER_RESOURCE_OWNER }]);
   });
 
   test('a version adopted without a marker is handed back by removing the marker', async () => {
-    stubLive();
     stubTags(ARN, { 'set-by-ci': 'yes', [CREATION_MARKER_TAG]: `${OWNER}/${EARLIER_REQUEST}/-` });
     stubStackStatus('ROLLBACK_IN_PROGRESS');
     iotMock.on(UntagResourceCommand, { resourceArn: ARN }).resolves({});
 
     await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
     expect(inputsOf(UntagResourceCommand)).toEqual([{ resourceArn: ARN, tagKeys: [CREATION_MARKER_TAG] }]);
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource', 'UntagResource']);
+    expect(commandNames()).toEqual(['ListTagsForResource', 'UntagResource']);
   });
 
   test('a status that cannot be read fails the delete, and nothing is deleted', async () => {
-    stubLive();
     stubTags(ARN, { [CREATION_MARKER_TAG]: `${OWNER}/${EARLIER_REQUEST}/-` });
     cfnMock.on(DescribeStacksCommand).rejects(throttled());
 
     await expect(handler(deleteEvent(ARN, baseProps()))).rejects.toThrow(/^DescribeStacks failed/);
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource']);
+    expect(commandNames()).toEqual(['ListTagsForResource']);
   });
 
   test('a failed hand-back fails the delete', async () => {
-    stubLive();
     stubTags(ARN, { [CREATION_MARKER_TAG]: `${OWNER}/${EARLIER_REQUEST}/${OTHER_STACK_OWNER}` });
     stubStackStatus('ROLLBACK_IN_PROGRESS');
     iotMock.on(TagResourceCommand).rejects(throttled());
@@ -311,12 +317,11 @@ describe('a version this resource took over, deleted during a rollback', () => {
   });
 
   test('a version this resource created (no previous owner) is deleted during a rollback', async () => {
-    stubLive();
     stubOwnTags(ARN);
     stubDeleted();
 
     await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
-    expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource', 'GetPackage', 'DeletePackageVersion']);
+    expect(commandNames()).toEqual(NORMAL);
     expect(cfnMock.calls()).toHaveLength(0);
   });
 });
@@ -324,15 +329,27 @@ describe('a version this resource took over, deleted during a rollback', () => {
 describe('a physical id that is not a version ARN (a create whose response was lost)', () => {
   const MADE_UP_ID = 'FirmwareStack-FirmwareVersion-1A2B3C4D5E6F';
 
-  test('the version is found from the properties and deleted when this resource created it', async () => {
+  test('the version is found from the properties, its tags read at the ARN IoT reports, and deleted when this resource created it', async () => {
     stubLive();
     stubOwnTags(ARN);
     stubDeleted();
 
     await expect(handler(deleteEvent(MADE_UP_ID, baseProps()))).resolves.toEqual({ PhysicalResourceId: MADE_UP_ID });
+    expect(commandNames()).toEqual(['GetPackageVersion', ...NORMAL]);
     expect(inputsOf(GetPackageVersionCommand)).toEqual([{ packageName: PKG, versionName: VER }]);
+    expect(inputsOf(ListTagsForResourceCommand)).toEqual([{ resourceArn: ARN }]);
     expect(inputsOf(DeletePackageVersionCommand)).toEqual([{ packageName: PKG, versionName: VER }]);
     expect(logged()).toContain('physical id is not an ARN (a create whose response was lost): deleting the version this resource created');
+  });
+
+  test('the default version is refused there too, by reading the package after the delete failed', async () => {
+    stubOwnTags(ARN);
+    stubDeleteRefused(invalid('Cannot delete the default version 1.0.0 of package firmware'));
+    stubDefault(VER);
+    stubStackStatus('DELETE_IN_PROGRESS');
+
+    await expect(handler(deleteEvent(MADE_UP_ID, baseProps()))).rejects.toThrow(DEFAULT_VERSION);
+    expect(commandNames()).toEqual(['GetPackageVersion', ...FAILED]);
   });
 
   test.each([
@@ -346,10 +363,23 @@ describe('a physical id that is not a version ARN (a create whose response was l
     expect(commandNames()).toEqual(['GetPackageVersion', 'ListTagsForResource']);
   });
 
-  test('no version by that name: nothing to delete', async () => {
-    iotMock.on(GetPackageVersionCommand).rejects(notFound());
+  test.each<[string, () => void]>([
+    ['no version by that name', () => iotMock.on(GetPackageVersionCommand).rejects(notFound())],
+    ['IoT reports it without an ARN', () => iotMock.on(GetPackageVersionCommand).resolves({ status: 'DRAFT' })],
+  ])('%s: nothing to delete', async (_label, stubLookup) => {
+    stubLookup();
 
     await expect(handler(deleteEvent(MADE_UP_ID, baseProps()))).resolves.toEqual({ PhysicalResourceId: MADE_UP_ID });
+    expect(commandNames()).toEqual(['GetPackageVersion']);
+    expect(logged()).toContain('version does not exist: nothing to delete');
+  });
+
+  test('a GetPackageVersion failure other than 404 is thrown and nothing is deleted', async () => {
+    iotMock.on(GetPackageVersionCommand).rejects(throttled());
+
+    await expect(handler(deleteEvent(MADE_UP_ID, baseProps()))).rejects.toThrow(
+      "GetPackageVersion failed for PackageName 'firmware', VersionName '1.0.0': ThrottlingException: Rate exceeded",
+    );
     expect(commandNames()).toEqual(['GetPackageVersion']);
   });
 
