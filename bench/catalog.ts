@@ -32,7 +32,9 @@ export function synthesize(variant: Variant, shape: CatalogShape): SynthResult {
   try {
     return { template: app.synth().getStackByName('Bench').template };
   } catch (e) {
-    return { error: (e as Error).message.split('\n')[0] };
+    // The first error, not the heading of a list of validation errors.
+    const lines = (e as Error).message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+    return { error: (lines[0].startsWith('Validation failed') && lines[1] ? lines[1] : lines[0]).replace(/^\[[^\]]*\]\s*/, '') };
   }
 }
 

@@ -10,13 +10,13 @@ export interface ScaleMeasurement {
   readonly limit: string;
 }
 
-/** The largest n in [1, max] for which `shapeOf(n)` synthesizes (synthesis fails from some n on). */
-export function largestThatSynthesizes(variant: Variant, max: number, shapeOf: (n: number) => CatalogShape): ScaleMeasurement {
-  const first = synthesize(variant, shapeOf(1));
+/** The largest n in [min, max] for which `shapeOf(n)` synthesizes (synthesis fails from some n on). */
+export function largestThatSynthesizes(variant: Variant, max: number, shapeOf: (n: number) => CatalogShape, min = 1): ScaleMeasurement {
+  const first = synthesize(variant, shapeOf(min));
   if (first.error !== undefined) {
     return { count: 0, limit: first.error };
   }
-  let good = 1;
+  let good = min;
   let bad = max + 1;
   let limit = `not reached at ${max}`;
   while (bad - good > 1) {
@@ -34,3 +34,5 @@ export function largestThatSynthesizes(variant: Variant, max: number, shapeOf: (
 
 export const packagesPerStack = (variant: Variant) => largestThatSynthesizes(variant, 250, (n) => ({ packages: n, versions: n }));
 export const versionsPerStack = (variant: Variant) => largestThatSynthesizes(variant, 600, (n) => ({ packages: 5, versions: n }));
+/** Versions in a stack of 100 packages (each package has at least one). */
+export const versionsWith100Packages = (variant: Variant) => largestThatSynthesizes(variant, 600, (n) => ({ packages: 100, versions: n }), 100);
