@@ -122,8 +122,12 @@ export class PackageDefaultVersion extends Resource {
     checkOnePerPackage(this, packageName);
     const versionPackageName = props.version.packageName;
     const provider = PackageVersionProvider.getOrCreate(this);
-    // GetPackageVersion is in the package's policy already (on the package and its versions).
-    const policy = provider.policyForPackage(packageName, ['iot:UpdatePackage', 'iot:GetPackage']);
+    // GetPackageVersion (the version's status) is among the version actions,
+    // on the package and its versions. On the package: set or unset the
+    // default, read it, and keep the designation's marker in a tag.
+    const policy = provider.policyForPackage(packageName, {
+      packageActions: ['iot:UpdatePackage', 'iot:GetPackage', 'iot:TagResource', 'iot:UntagResource'],
+    });
 
     const properties: PackageDefaultVersionResourceProperties = {
       PackageName: packageName,

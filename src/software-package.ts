@@ -418,7 +418,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggableV2 
     });
 
     const provider = PackageVersionProvider.getOrCreate(this);
-    const policy = provider.policyForPackage(props.packageName, PACKAGE_LEVEL_ACTIONS);
+    const policy = provider.policyForPackage(props.packageName, { packageActions: PACKAGE_LEVEL_ACTIONS, versions: false });
 
     const properties: SoftwarePackageResourceProperties = {
       PackageName: props.packageName,

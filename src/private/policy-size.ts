@@ -1,5 +1,7 @@
-import { CfnElement, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import { Construct } from 'constructs';
 
 /** IAM's limit on the combined size of a role's inline policies (characters, whitespace excluded). */
 export const ROLE_INLINE_POLICY_LIMIT = 10_240;
@@ -87,7 +89,36 @@ export interface SizedValues {
 export function roleInlinePolicySize(role: iam.Role, sized: SizedValues): number {
   const stack = Stack.of(role);
   const roleRef = JSON.stringify(stack.resolve(role.roleName));
+  const documents: unknown[] = [];
+  const cfnRole = role.node.defaultChild as iam.CfnRole;
+  for (const inline of [stack.resolve(cfnRole.policies) ?? []].flat()) {
+    documents.push(inline?.policyDocument ?? inline?.PolicyDocument);
+  }
+  for (const c of stack.node.findAll()) {
+    if (c instanceof iam.CfnPolicy && [stack.resolve(c.roles) ?? []].flat().some((r: unknown) => JSON.stringify(r) === roleRef)) {
+      documents.push(stack.resolve(c.policyDocument));
+    }
+  }
+  const render = worstCaseRenderer(stack, sized);
+  return documents
+    // iam.Policy synthesizes no resource for an empty document.
+    .filter((d) => [(d as { Statement?: unknown })?.Statement ?? []].flat().length > 0)
+    .reduce((sum: number, d) => sum + JSON.stringify(render(d)).length, 0);
+}
 
+/**
+ * The longest a value can be once deployed, measured as `roleInlinePolicySize`
+ * measures policies: a policy document as JSON without whitespace, a string
+ * as its characters. Once the app is prepared.
+ */
+export function worstCaseLength(scope: Construct, value: unknown, sized: SizedValues): number {
+  const stack = Stack.of(scope);
+  const rendered = worstCaseRenderer(stack, sized)(stack.resolve(value));
+  return typeof rendered === 'string' ? rendered.length : JSON.stringify(rendered).length;
+}
+
+/** Renders resolved values of `stack` with every intrinsic replaced by its longest string (see roleInlinePolicySize). */
+function worstCaseRenderer(stack: Stack, sized: SizedValues): (value: unknown) => unknown {
   const known = new Map<string, string>();
   const addKnown = (values: string[] | undefined, max: number) => {
     for (const value of (values ?? []).filter((n) => Token.isUnresolved(n))) {
@@ -105,7 +136,15 @@ export function roleInlinePolicySize(role: iam.Role, sized: SizedValues): number
       }
     }
   };
-  addKnown(sized.packageNames, PACKAGE_NAME_MAX);
+  // A package named by `Ref` of a CfnSoftwarePackage with a literal name
+  // has that name's length: the template holds it.
+  for (const name of sized.packageNames ?? []) {
+    const literal = literalNameOfReferencedPackage(stack, name);
+    if (literal !== undefined) {
+      known.set(JSON.stringify(stack.resolve(name)), 'x'.repeat(literal.length));
+    }
+  }
+  addKnown((sized.packageNames ?? []).filter((n) => !known.has(JSON.stringify(stack.resolve(n)))), PACKAGE_NAME_MAX);
   addKnown(sized.bucketNames, BUCKET_NAME_MAX);
   addKnown(sized.keyArns, KEY_ARN_MAX);
   const types = new Map<string, string>();
@@ -114,23 +153,18 @@ export function roleInlinePolicySize(role: iam.Role, sized: SizedValues): number
       types.set(stack.resolve((c as CfnElement).logicalId), c.cfnResourceType);
     }
   }
+  return (value: unknown) => renderWorstCase(value, known, types);
+}
 
-  const documents: unknown[] = [];
-  const cfnRole = role.node.defaultChild as iam.CfnRole;
-  for (const inline of [stack.resolve(cfnRole.policies) ?? []].flat()) {
-    documents.push(inline?.policyDocument ?? inline?.PolicyDocument);
+/** The literal name of the CfnSoftwarePackage of `stack` whose `Ref` the value is, if it is one. */
+function literalNameOfReferencedPackage(stack: Stack, value: string): string | undefined {
+  const fragments = Tokenization.reverseString(value);
+  const token = fragments.length === 1 ? fragments.firstToken : undefined;
+  if (!token || !Reference.isReference(token) || token.displayName !== 'Ref' || !(token.target instanceof iot.CfnSoftwarePackage)) {
+    return undefined;
   }
-  for (const c of stack.node.findAll()) {
-    if (c instanceof iam.CfnPolicy && [stack.resolve(c.roles) ?? []].flat().some((r: unknown) => JSON.stringify(r) === roleRef)) {
-      documents.push(stack.resolve(c.policyDocument));
-    }
-  }
-
-  const render = (value: unknown): unknown => renderWorstCase(value, known, types);
-  return documents
-    // iam.Policy synthesizes no resource for an empty document.
-    .filter((d) => [(d as { Statement?: unknown })?.Statement ?? []].flat().length > 0)
-    .reduce((sum: number, d) => sum + JSON.stringify(render(d)).length, 0);
+  const name = token.target.packageName;
+  return Stack.of(token.target) === stack && name !== undefined && !Token.isUnresolved(name) ? name : undefined;
 }
 
 function isJoin(value: unknown): value is { 'Fn::Join': [string, unknown[]] } {

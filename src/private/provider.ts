@@ -1,13 +1,13 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { ArnFormat, Aws, Duration, Fn, Intrinsic, IResolvable, Reference, RemovalPolicy, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Fn, Intrinsic, IResolvable, Lazy, Reference, RemovalPolicy, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
-import { ROLE_INLINE_POLICY_LIMIT, roleInlinePolicySize } from './policy-size';
+import { Construct, IDependable } from 'constructs';
+import { ROLE_INLINE_POLICY_LIMIT, roleInlinePolicySize, SizedValues, worstCaseLength } from './policy-size';
 import type { PackageCatalogProviderProps } from '../package-catalog-provider';
 
 /** Where `npx projen bundle:handler` writes the handler; shipped in the npm package. */
@@ -18,6 +18,9 @@ export const PROVIDER_ID = 'cdk-iot-package-catalog.PackageVersionProvider';
 
 /** The logical id of the provider's framework function, which every custom resource's ServiceToken names. */
 export const FRAMEWORK_FUNCTION_LOGICAL_ID = 'IotPackageCatalogProvider';
+
+/** The logical ids of the package groups' policies: this and the group's number. */
+export const PACKAGE_GROUP_LOGICAL_ID_PREFIX = 'IotPackageCatalogPackages';
 
 /** The handler's timeout unless configured. */
 export const DEFAULT_HANDLER_TIMEOUT = Duration.minutes(5);
@@ -42,35 +45,53 @@ const ROLE_NAME_CHARS = /^[\w+=,.@-]+$/;
 export const MAX_ROLE_NAME_PREFIX_LENGTH = 25;
 
 /**
- * What the handler may do within one package. IoT authorizes the version
- * actions against both the package ARN and the version ARN, so both are
- * granted. One statement keeps each package's policy small (all policies of
- * the role share IAM's size limit); the price is that the tagging actions also
- * match the package itself, and GetPackage (which only applies to packages)
- * is listed against the versions too, where it grants nothing.
- *
- * Only actions that the Service Authorization Reference authorizes on the
- * `package` or `packageversion` resource type belong here; test/iam checks
- * every call the handler makes against it. iot:ListTagsForResource has
- * neither type, so IAM checks it against "*" (see the default policy).
+ * What the handler may do with a package's versions. IoT authorizes these
+ * on both the package ARN and the version ARN (the Service Authorization
+ * Reference lists both resource types as required), so both are granted.
  */
-const PACKAGE_ACTIONS = [
+const VERSION_ACTIONS = [
   'iot:CreatePackageVersion',
   'iot:UpdatePackageVersion',
   'iot:DeletePackageVersion',
   'iot:GetPackageVersion',
-  // CreatePackageVersion with tags needs TagResource too.
+];
+
+/**
+ * What the handler may do with versions only (on `package/NAME/version/*`):
+ * tag them (CreatePackageVersion with tags needs TagResource too), and
+ * associate, replace or remove an SBOM and read its validation (these three
+ * are authorized on the packageversion resource type only).
+ */
+const VERSION_ONLY_ACTIONS = [
   'iot:TagResource',
   'iot:UntagResource',
-  // To refuse deleting the package's default version with a clear message.
-  'iot:GetPackage',
-  // The SBOM: associated after create, replaced or removed on update, and
-  // its validation read (and waited for, with WaitForSbomValidation). All
-  // three are authorized on the packageversion resource type only.
   'iot:AssociateSbomWithPackageVersion',
   'iot:DisassociateSbomFromPackageVersion',
   'iot:ListSbomValidationResults',
 ];
+
+/**
+ * What the handler may do on a package whose versions it manages, besides
+ * VERSION_ACTIONS: read it, to say why IoT refuses to delete a version that
+ * is the package's default.
+ */
+const PACKAGE_OF_VERSIONS_ACTIONS = ['iot:GetPackage'];
+
+/**
+ * How many managed policies hold the package grants. Each package belongs to
+ * one of them for good (by a hash of its identity), so adding or removing a
+ * package changes only its own group's policy. A changed policy is replaced,
+ * and its old copy exists until the clean-up phase: with 4 groups, even a
+ * deployment that changes all of them needs 8 managed policies on the role,
+ * plus AWSLambdaVPCAccessExecutionRole in a VPC: 9 of IAM's default 10.
+ */
+export const PACKAGE_GROUPS = 4;
+
+/** IAM's limit on a managed policy's document (characters, whitespace excluded). */
+export const MANAGED_POLICY_LIMIT = 6_144;
+
+/** IAM's limit on a managed policy's description. */
+const DESCRIPTION_LIMIT = 1_000;
 
 /**
  * What the handler may do with the objects of a bucket that holds artifacts
@@ -154,7 +175,11 @@ export class PackageVersionProvider extends Construct {
 
   private configured = false;
 
-  private readonly packagePolicies = new Map<string, { policy: iam.Policy; packageName: string; packageStatement?: iam.PolicyStatement }>();
+  /** The packages the handler may act on, by identity (see packageIdentity). */
+  private readonly packages = new Map<string, PackageGrant>();
+
+  /** The managed policy of each package group in use. */
+  private readonly groupPolicies = new Map<number, iam.CfnManagedPolicy>();
 
   private readonly bucketPolicies = new Map<string, { policy: iam.Policy; bucketName: string; keys: Map<string, string> }>();
 
@@ -276,26 +301,38 @@ export class PackageVersionProvider extends Construct {
   }
 
   /**
-   * The IAM policy that lets the handler manage the versions of one package,
-   * created on first use; with `packageActions` (such as `iot:UpdatePackage`)
-   * also allowed on the package itself. Resources that use these permissions
-   * must depend on the policy.
+   * The IAM policy that lets the handler act on one package: on its versions
+   * (unless `access.versions` is false), and with `access.packageActions`
+   * (such as `iot:UpdatePackage`) on the package itself. Resources that use
+   * these permissions must depend on the policy.
+   *
+   * The policy is the managed policy of the package's group (see
+   * PACKAGE_GROUPS), which also grants the other packages of the group. Its
+   * description names a hash of its document and every package name that is
+   * not a literal, so that any change to the group, a package renamed
+   * through a reference included, replaces the policy: the old copy keeps
+   * granting the removed versions' deletes until CloudFormation deletes it
+   * in the clean-up phase, after them.
    *
    * @param packageName the package's name (a literal or a token)
-   * @param packageActions actions on the package ARN only, added to the policy's package statement
    */
-  public policyForPackage(packageName: string, packageActions: string[] = []): iam.Policy {
-    const entry = this.packagePolicies.get(packageIdentity(this, packageName).key) ?? this.newPackagePolicy(packageName);
-    const missing = packageActions.filter((a) => !entry.packageStatement?.actions.includes(a));
-    if (missing.length > 0) {
-      if (entry.packageStatement) {
-        entry.packageStatement.addActions(...missing);
-      } else {
-        entry.packageStatement = new iam.PolicyStatement({ actions: missing, resources: [this.packageArn(packageName)] });
-        entry.policy.addStatements(entry.packageStatement);
+  public policyForPackage(packageName: string, access: { packageActions?: string[]; versions?: boolean } = {}): IDependable {
+    const { key, resolvesNow } = packageIdentity(this, packageName);
+    let grant = this.packages.get(key);
+    if (!grant) {
+      grant = { packageName, group: groupOf(key), versions: false, packageActions: new Set(), resolvesNow };
+      this.packages.set(key, grant);
+    }
+    for (const action of access.packageActions ?? []) {
+      grant.packageActions.add(action);
+    }
+    if (access.versions ?? true) {
+      if (!grant.versions) {
+        grant.versions = true;
+        this.acknowledgeVersionsWildcard(grant);
       }
     }
-    return entry.policy;
+    return this.groupPolicy(grant.group);
   }
 
   /**
@@ -323,27 +360,86 @@ export class PackageVersionProvider extends Construct {
     });
   }
 
-  private newPackagePolicy(packageName: string): { policy: iam.Policy; packageName: string; packageStatement?: iam.PolicyStatement } {
-    const { key, id, resolvesNow } = packageIdentity(this, packageName);
-    const packageArn = this.packageArn(packageName);
-    const versionsArn = `${packageArn}/version/*`;
-    const statements = [new iam.PolicyStatement({ actions: PACKAGE_ACTIONS, resources: [packageArn, versionsArn] })];
-    const policy = new iam.Policy(this, id, { statements, roles: [this.handlerRole] });
-    // The finding names the ARN as the template will hold it. A Lazy name
-    // must not be resolved before synthesis (it would be frozen), and a
-    // reference to another stack becomes an import only then; in those cases
-    // the acknowledgement is added once the app is prepared.
+  /** The managed policy of a package group, created on first use. */
+  private groupPolicy(group: number): iam.CfnManagedPolicy {
+    let policy = this.groupPolicies.get(group);
+    if (!policy) {
+      policy = new iam.CfnManagedPolicy(this, `PackageGroup${group}`, {
+        policyDocument: Lazy.any({ produce: () => this.groupDocument(group) }),
+        description: Lazy.string({ produce: () => this.groupDescription(group) }),
+        roles: [this.handlerRole.roleName],
+      });
+      // Every version names its group's policy in DependsOn: a short logical
+      // id keeps each of them small. Permanent once released.
+      policy.overrideLogicalId(`${PACKAGE_GROUP_LOGICAL_ID_PREFIX}${group}`);
+      this.groupPolicies.set(group, policy);
+    }
+    return policy;
+  }
+
+  private groupMembers(group: number): PackageGrant[] {
+    return [...this.packages.values()].filter((p) => p.group === group);
+  }
+
+  /**
+   * One statement on the versions of the group's packages (`package/NAME/version/*`),
+   * and one on the package ARNs per set of actions the packages need: each
+   * ARN is listed once, and no action is granted where it is not used.
+   */
+  private groupDocument(group: number): iam.PolicyDocument {
+    const members = this.groupMembers(group);
+    const statements: iam.PolicyStatement[] = [];
+    const versioned = members.filter((p) => p.versions);
+    if (versioned.length > 0) {
+      statements.push(new iam.PolicyStatement({
+        actions: [...VERSION_ACTIONS, ...VERSION_ONLY_ACTIONS],
+        resources: versioned.map((p) => `${this.packageArn(p.packageName)}/version/*`),
+      }));
+    }
+    const byActions = new Map<string, string[]>();
+    for (const p of members) {
+      const actions = [...new Set([...(p.versions ? [...VERSION_ACTIONS, ...PACKAGE_OF_VERSIONS_ACTIONS] : []), ...p.packageActions])];
+      const setKey = JSON.stringify(actions.sort());
+      byActions.set(setKey, [...byActions.get(setKey) ?? [], this.packageArn(p.packageName)]);
+    }
+    for (const [setKey, resources] of [...byActions].sort(([a], [b]) => a.localeCompare(b))) {
+      statements.push(new iam.PolicyStatement({ actions: JSON.parse(setKey), resources }));
+    }
+    return new iam.PolicyDocument({ statements });
+  }
+
+  /**
+   * The group policy's description: a hash of its document as the template
+   * holds it, and the package names that are not literals. CloudFormation
+   * replaces a managed policy whose description changes.
+   */
+  private groupDescription(group: number): string {
+    const members = this.groupMembers(group);
+    const document = JSON.stringify(Stack.of(this).resolve(this.groupDocument(group)));
+    const revision = createHash('sha256').update(document).digest('hex').slice(0, 16);
+    const text = `cdk-iot-package-catalog: what the handler may do with ${members.length} package(s), revision ${revision}`;
+    const tokens = members.map((p) => p.packageName).filter((n) => Token.isUnresolved(n));
+    return tokens.length === 0 ? text : Fn.join('', [`${text}; names: `, Fn.join(' ', tokens)]);
+  }
+
+  /**
+   * Acknowledges the cdk-nag finding for `package/NAME/version/*`. The
+   * finding names the ARN as the template will hold it: a Lazy name must not
+   * be resolved before synthesis (it would be frozen), and a reference to
+   * another stack becomes an import only then; in those cases the
+   * acknowledgement is added once the app is prepared.
+   */
+  private acknowledgeVersionsWildcard(grant: PackageGrant): void {
+    const policy = this.groupPolicy(grant.group);
+    const versionsArn = `${this.packageArn(grant.packageName)}/version/*`;
     const acknowledge = () => acknowledgeWildcard(policy, nagToken(this, versionsArn),
       'Scoped to the versions of one package (package/NAME/version/*), so that a version\'s delete keeps its permission ' +
-      'in CloudFormation\'s clean-up phase and the role stays within IAM\'s policy size limit however many versions the stack holds.');
-    if (resolvesNow) {
+      'in CloudFormation\'s clean-up phase and the policies stay within IAM\'s size limits however many versions the stack holds.');
+    if (grant.resolvesNow) {
       acknowledge();
     } else {
       policy.node.addValidation({ validate: () => (acknowledge(), []) });
     }
-    const entry = { policy, packageName };
-    this.packagePolicies.set(key, entry);
-    return entry;
   }
 
   /**
@@ -401,28 +497,77 @@ export class PackageVersionProvider extends Construct {
    * not known until deployment at its longest. Once the app is prepared.
    */
   public inlinePolicySize(): number {
+    return roleInlinePolicySize(this.handlerRole, this.sizedValues());
+  }
+
+  /**
+   * The size IAM would count for each package group's managed policy, at
+   * worst (as `inlinePolicySize`), and the length of its description.
+   */
+  public groupPolicySizes(): Array<{ group: number; packages: number; size: number; descriptionLength: number }> {
+    const sized = this.sizedValues();
+    return [...this.groupPolicies.entries()].sort(([a], [b]) => a - b).map(([group, policy]) => ({
+      group,
+      packages: this.groupMembers(group).length,
+      size: worstCaseLength(this, policy.policyDocument, sized),
+      descriptionLength: worstCaseLength(this, policy.description, sized),
+    }));
+  }
+
+  private sizedValues(): SizedValues {
     const buckets = [...this.bucketPolicies.values()];
-    return roleInlinePolicySize(this.handlerRole, {
-      packageNames: [...this.packagePolicies.values()].map((p) => p.packageName),
+    return {
+      packageNames: [...this.packages.values()].map((p) => p.packageName),
       bucketNames: buckets.map((b) => b.bucketName),
       keyArns: buckets.flatMap((b) => [...b.keys.values()]),
-    });
+    };
   }
 
   private validatePolicySize(): string[] {
+    const errors: string[] = [];
     const total = this.inlinePolicySize();
-    if (total <= ROLE_INLINE_POLICY_LIMIT) {
-      return [];
+    if (total > ROLE_INLINE_POLICY_LIMIT) {
+      errors.push(
+        `The PackageVersions of this stack use ${this.bucketPolicies.size} different S3 buckets for artifacts and SBOMs. ` +
+        'Each bucket needs its own IAM policy on the shared handler role, and with the role\'s other statements its inline ' +
+        `policies would take up to ${total} characters, over IAM's limit of ${ROLE_INLINE_POLICY_LIMIT} for one role's inline ` +
+        'policies, so the deployment would fail. Keep artifacts and SBOMs in fewer buckets, or put some versions in another ' +
+        'stack (each stack has its own handler role). The number of versions per bucket does not matter.');
     }
-    return [
-      `The PackageVersions of this stack use ${this.packagePolicies.size} different packages and ${this.bucketPolicies.size} ` +
-      'different S3 buckets for artifacts and SBOMs. Each package and each bucket needs its own IAM policy on the shared ' +
-      'handler role, and with the role\'s other statements its inline policies would take up to ' +
-      `${total} characters, over IAM's limit of ${ROLE_INLINE_POLICY_LIMIT} for one role's inline policies, so the deployment ` +
-      'would fail. Put some packages\' versions in another stack (each stack has its own handler role), or keep artifacts ' +
-      'and SBOMs in fewer buckets. The number of versions per package or per bucket does not matter.',
-    ];
+    for (const { group, packages, size, descriptionLength } of this.groupPolicySizes()) {
+      if (size > MANAGED_POLICY_LIMIT || descriptionLength > DESCRIPTION_LIMIT) {
+        const over = size > MANAGED_POLICY_LIMIT
+          ? `its policy would take up to ${size} characters, over IAM's limit of ${MANAGED_POLICY_LIMIT} for a managed policy`
+          : `the description that names its packages that are not literals would take up to ${descriptionLength} characters, ` +
+            `over IAM's limit of ${DESCRIPTION_LIMIT}`;
+        errors.push(
+          `The constructs of this stack use ${this.packages.size} different packages. Their IAM permissions are in ` +
+          `${PACKAGE_GROUPS} managed policies on the shared handler role, each package in one of them; group ${group} has ` +
+          `${packages} packages, and ${over}, so the deployment would fail. Put some packages' versions in another stack ` +
+          '(each stack has its own handler role), or give packages shorter or literal names (a name that is a token counts ' +
+          'at IoT\'s longest, 128 characters). The number of versions per package does not matter.');
+      }
+    }
+    return errors;
   }
+}
+
+/** A package the handler may act on, and how. */
+interface PackageGrant {
+  readonly packageName: string;
+  /** Its package group (see PACKAGE_GROUPS), for good. */
+  readonly group: number;
+  /** Whether the handler manages its versions. */
+  versions: boolean;
+  /** Actions on the package ARN, besides those its versions need. */
+  readonly packageActions: Set<string>;
+  /** Whether the name already resolves as the template will hold it. */
+  readonly resolvesNow: boolean;
+}
+
+/** The package group of a package identity: a hash, so that no package ever moves to another group. */
+function groupOf(identity: string): number {
+  return createHash('sha256').update(identity).digest().readUInt32BE(0) % PACKAGE_GROUPS;
 }
 
 /** The settings' problems that can be told before deployment (literal values only). */
@@ -494,24 +639,23 @@ export function maxRolloutWaitFor(timeout: Duration): Duration | undefined {
 }
 
 /**
- * What identifies a package name for its policy: the map key, a construct id
- * that stays the same from one synthesis to the next, and whether the name
- * already resolves as the template will hold it (a literal, or a reference
- * within `scope`'s stack; not a Lazy, nor a reference that will become an
- * import from another stack).
+ * What identifies a package name for its grant (and its package group), and
+ * whether the name already resolves as the template will hold it (a literal,
+ * or a reference within `scope`'s stack; not a Lazy, nor a reference that
+ * will become an import from another stack).
  *
  * - A literal name is its own identity.
  * - A reference to another resource (e.g. `cfnSoftwarePackage.ref`) is
  *   identified by the referenced construct's path and attribute, which is
- *   unique in the app even when packages in different stacks share an id.
+ *   unique in the app even when packages in different stacks share an id,
+ *   and stays the same when the package is renamed.
  * - Any other token (a Lazy, a concatenation) is identified by its token
- *   string. That is unique, but its id may change when tokens are created in
- *   another order; the policy is then replaced, which is safe.
+ *   string. That is unique, but it may change when tokens are created in
+ *   another order, and with it the package's group; both groups' policies
+ *   are then replaced, which is safe.
  */
-function packageIdentity(scope: Construct, packageName: string): { key: string; id: string; resolvesNow: boolean } {
-  const { key, resolvesNow } = literalOrReferenceIdentity(scope, packageName) ?? { key: packageName, resolvesNow: false };
-  const idPart = Token.isUnresolved(packageName) ? createHash('sha256').update(key).digest('hex').slice(0, 16) : packageName;
-  return { key, id: `PackagePolicy-${idPart}`, resolvesNow };
+function packageIdentity(scope: Construct, packageName: string): { key: string; resolvesNow: boolean } {
+  return literalOrReferenceIdentity(scope, packageName) ?? { key: packageName, resolvesNow: false };
 }
 
 /**

@@ -80,9 +80,7 @@ describe('the resource', () => {
       VersionName: '1.4.0',
       ServiceTimeout: '420',
     });
-    const policies = Object.keys(template.findResources('AWS::IAM::Policy', {
-      Properties: { PolicyName: Match.stringLikeRegexp('PackagePolicy') },
-    }));
+    const policies = Object.keys(template.findResources('AWS::IAM::ManagedPolicy'));
     expect(policies).toHaveLength(1);
     expect(resource.DependsOn).toEqual(expect.arrayContaining([pkgId, versionId, policies[0]]));
     expect(resource.DeletionPolicy).toBe('Delete');
@@ -138,7 +136,7 @@ describe('the resource', () => {
 });
 
 describe('IAM', () => {
-  test('the package\'s policy allows UpdatePackage and GetPackage on the package, and GetPackageVersion on the package and its versions', () => {
+  test('the package\'s policy allows UpdatePackage, GetPackage and tagging on the package, and GetPackageVersion on the package and its versions', () => {
     const stack = newStack();
     const pkg = importedPackage(stack, 'Pkg', 'firmware');
     const version = PackageVersion.fromPackageVersionAttributes(stack, 'V', { packageName: 'firmware', versionName: '1.4.0' });
@@ -146,11 +144,18 @@ describe('IAM', () => {
 
     const packageArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:eu-west-1:123456789012:package/firmware']] };
     const versionsArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:eu-west-1:123456789012:package/firmware/version/*']] };
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: [
-          Match.objectLike({ Action: Match.arrayWith(['iot:GetPackageVersion']), Resource: [packageArn, versionsArn] }),
-          { Effect: 'Allow', Action: ['iot:UpdatePackage', 'iot:GetPackage'], Resource: packageArn },
+          Match.objectLike({ Action: Match.arrayWith(['iot:GetPackageVersion']), Resource: versionsArn }),
+          {
+            Effect: 'Allow',
+            Action: [
+              'iot:CreatePackageVersion', 'iot:DeletePackageVersion', 'iot:GetPackage', 'iot:GetPackageVersion',
+              'iot:TagResource', 'iot:UntagResource', 'iot:UpdatePackage', 'iot:UpdatePackageVersion',
+            ],
+            Resource: packageArn,
+          },
         ],
       },
     });
@@ -163,7 +168,7 @@ describe('IAM', () => {
     new PackageDefaultVersion(stack, 'Default', { package: pkg, version });
 
     const template = Template.fromStack(stack);
-    const policies = template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('PackagePolicy') } });
+    const policies = template.findResources('AWS::IAM::ManagedPolicy');
     expect(Object.keys(policies)).toHaveLength(1);
     const [policyId] = Object.keys(policies);
     const versionResource = Object.values(template.findResources('Custom::IotPackageVersion'))[0];

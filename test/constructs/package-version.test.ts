@@ -90,14 +90,16 @@ describe('PackageVersion resource', () => {
     const [pkgId] = logicalIdsOf(template, 'AWS::IoT::SoftwarePackage');
     template.hasResourceProperties(TYPE, { PackageName: { Ref: pkgId } });
     // The package policy is scoped to the token's value too.
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
-        Statement: [Match.objectLike({
-          Resource: [
-            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:eu-west-1:123456789012:package/', { Ref: pkgId }]] },
-            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:eu-west-1:123456789012:package/', { Ref: pkgId }, '/version/*']] },
-          ],
-        })],
+        Statement: [
+          Match.objectLike({
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:eu-west-1:123456789012:package/', { Ref: pkgId }, '/version/*']] },
+          }),
+          Match.objectLike({
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iot:eu-west-1:123456789012:package/', { Ref: pkgId }]] },
+          }),
+        ],
       },
     });
   });

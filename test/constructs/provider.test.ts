@@ -9,13 +9,25 @@ import * as iot from 'aws-cdk-lib/aws-iot';
 import { inlinePolicySizeOfRole, logicalIdsOf, renderWorstCase } from './template-helpers';
 import { PackageVersion } from '../../src';
 import { ROLE_INLINE_POLICY_LIMIT } from '../../src/private/policy-size';
-import { PackageVersionProvider, PROVIDER_ID } from '../../src/private/provider';
+import { MANAGED_POLICY_LIMIT, PACKAGE_GROUPS, PackageVersionProvider, PROVIDER_ID } from '../../src/private/provider';
 
 const TYPE = 'Custom::IotPackageVersion';
 
 function newStack(props: { tags?: Record<string, string> } = {}): Stack {
   const app = new App();
   return new Stack(app, 'TestStack', { env: { account: '123456789012', region: 'eu-west-1' }, tags: props.tags });
+}
+
+/** The package groups' managed policies, rendered at worst (see renderWorstCase), by logical id. */
+function groupPolicies(template: Template): Record<string, { Statement: Array<{ Action: string[]; Resource: string[] }> }> {
+  const resources = template.toJSON().Resources;
+  return Object.fromEntries(Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
+    .map(([id, p]) => [id, renderWorstCase(p.Properties.PolicyDocument, resources) as any]));
+}
+
+/** Every resource ARN of the package groups' policies, sorted (an ARN in two statements is listed twice). */
+function groupResources(template: Template): string[] {
+  return Object.values(groupPolicies(template)).flatMap((d) => d.Statement.flatMap((s) => [s.Resource].flat())).sort();
 }
 
 function handlerRoleLogicalId(template: Template): string {
@@ -42,7 +54,7 @@ describe('provider', () => {
     expect(stack.node.tryFindChild(PROVIDER_ID)).toBeDefined();
   });
 
-  test('450 versions in 5 packages share one provider and get one policy per package', () => {
+  test('450 versions in 5 packages share one provider; each package is granted once, in one of the package groups\' managed policies', () => {
     const stack = newStack();
     for (let i = 0; i < 450; i++) {
       new PackageVersion(stack, `V${i}`, { packageName: `package-${i % 5}`, versionName: `1.0.${i}` });
@@ -52,24 +64,41 @@ describe('provider', () => {
     template.resourceCountIs('AWS::Lambda::Function', 2);
     template.resourceCountIs('AWS::IAM::Role', 2);
     template.resourceCountIs(TYPE, 450);
-    const packagePolicies = template.findResources('AWS::IAM::Policy', {
-      Properties: { PolicyName: Match.stringLikeRegexp('PackagePolicy') },
-    });
-    expect(Object.keys(packagePolicies)).toHaveLength(5);
+    const groups = Object.keys(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(groups.length).toBeGreaterThanOrEqual(1);
+    expect(groups.length).toBeLessThanOrEqual(PACKAGE_GROUPS);
+    const arn = (name: string) => `arn:aws-iso-f:iot:eu-west-1:123456789012:package/${name}`;
+    expect(groupResources(template)).toEqual([0, 1, 2, 3, 4].flatMap((i) => [arn(`package-${i}`), `${arn(`package-${i}`)}/version/*`]).sort());
   });
 
-  test('the handler role\'s inline policies stay under IAM\'s limit with 450 versions', () => {
+  test('the handler role\'s policies stay under IAM\'s limits with 450 versions of 16 packages', () => {
     const stack = newStack();
-    // Sixteen packages with long names, 450 versions in all. (With the SBOM
-    // actions, a package's policy takes about 530 characters at worst.)
     for (let i = 0; i < 450; i++) {
       new PackageVersion(stack, `V${i}`, { packageName: `${'p'.repeat(30)}-${i % 16}`, versionName: `1.0.${i}` });
     }
 
     const template = Template.fromStack(stack);
     const { total, count } = inlinePolicySizeOfRole(template, handlerRoleLogicalId(template));
-    expect(count).toBe(17); // 16 package policies and the role's default policy
+    expect(count).toBe(1); // the role's default policy: the packages are in managed policies
     expect(total).toBeLessThan(ROLE_INLINE_POLICY_LIMIT);
+    for (const document of Object.values(groupPolicies(template))) {
+      expect(JSON.stringify(document).length).toBeLessThan(MANAGED_POLICY_LIMIT);
+    }
+  });
+
+  test('100 packages fit in one stack, with versions up to CloudFormation\'s 500 resources', () => {
+    const stack = newStack();
+    for (let i = 0; i < 480; i++) {
+      new PackageVersion(stack, `V${i}`, { packageName: `package-${String(i % 100).padStart(3, '0')}`, versionName: `1.0.${i}` });
+    }
+
+    const template = Template.fromStack(stack);
+    expect(Object.keys(template.toJSON().Resources).length).toBeLessThanOrEqual(500);
+    const provider = stack.node.findChild(PROVIDER_ID) as PackageVersionProvider;
+    expect(provider.groupPolicySizes().map((g) => g.packages).reduce((a, b) => a + b)).toBe(100);
+    for (const { size } of provider.groupPolicySizes()) {
+      expect(size).toBeLessThanOrEqual(MANAGED_POLICY_LIMIT);
+    }
   });
 
   const packageNames: Array<[string, (stack: Stack) => string[]]> = [
@@ -84,7 +113,7 @@ describe('provider', () => {
     }],
     ['sixteen packages', () => Array.from({ length: 16 }, (_, i) => `package-${i}`)],
   ];
-  test.each(packageNames)('the guard measures all of the handler role\'s policies, never below their real size (%s)', (_, names) => {
+  test.each(packageNames)('the guard measures the handler role\'s policies, never below their real size (%s)', (_, names) => {
     const stack = newStack();
     const declared = names(stack);
     declared.forEach((packageName, i) => new PackageVersion(stack, `V${i}`, { packageName, versionName: '1.0.0' }));
@@ -93,9 +122,19 @@ describe('provider', () => {
 
     const template = Template.fromStack(stack);
     const { total: real, count } = inlinePolicySizeOfRole(template, handlerRoleLogicalId(template));
-    expect(count).toBe(declared.length + 1); // and the role's default policy
+    expect(count).toBe(1); // the role's default policy
     expect(provider.inlinePolicySize()).toBeGreaterThanOrEqual(real);
     expect(provider.inlinePolicySize()).toBeLessThan(real + 50);
+    // Each package group's managed policy, in the order of the groups.
+    const realGroups = Object.entries(template.findResources('AWS::IAM::ManagedPolicy'))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([, p]) => JSON.stringify(renderWorstCase(p.Properties.PolicyDocument, template.toJSON().Resources)).length);
+    const guardGroups = provider.groupPolicySizes().map((g) => g.size);
+    expect(guardGroups).toHaveLength(realGroups.length);
+    guardGroups.forEach((size, i) => {
+      expect(size).toBeGreaterThanOrEqual(realGroups[i]);
+      expect(size).toBeLessThan(realGroups[i] + 50);
+    });
   });
 
   test('two stacks get a provider each', () => {
@@ -109,13 +148,27 @@ describe('provider', () => {
     Template.fromStack(b).resourceCountIs('AWS::Lambda::Function', 2);
   });
 
-  test('too many packages for one role fails synthesis with a clear message', () => {
+  test('too many packages for one role fails synthesis with a clear message, and would really be over IAM\'s limit', () => {
     const stack = newStack();
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 150; i++) {
       new PackageVersion(stack, `V${i}`, { packageName: `${'p'.repeat(100)}-${i}`, versionName: '1.0.0' });
     }
 
-    expect(() => Template.fromStack(stack)).toThrow(/40 different packages.*over IAM's limit of 10240.*another stack/s);
+    expect(() => Template.fromStack(stack)).toThrow(/150 different packages.*group \d has \d+ packages.*over IAM's limit of 6144 for a managed policy.*another stack/s);
+    const template = Template.fromJSON((stack.node.root as App).synth({ skipValidation: true, force: true }).getStackByName('TestStack').template);
+    const largest = Math.max(...Object.values(groupPolicies(template)).map((d) => JSON.stringify(d).length));
+    expect(largest).toBeGreaterThan(MANAGED_POLICY_LIMIT);
+  });
+
+  test('a name that is a token and not a reference to a package with a literal name counts at IoT\'s longest', () => {
+    const sizeWith = (name: (stack: Stack) => string) => {
+      const stack = newStack();
+      new PackageVersion(stack, 'V', { packageName: name(stack), versionName: '1' });
+      Template.fromStack(stack);
+      return (stack.node.findChild(PROVIDER_ID) as PackageVersionProvider).groupPolicySizes()[0].size;
+    };
+    expect(sizeWith((stack) => new CfnParameter(stack, 'Name').valueAsString)).toBe(sizeWith(() => 'p'.repeat(128)));
+    expect(sizeWith((stack) => new iot.CfnSoftwarePackage(stack, 'Pkg', { packageName: 'firmware' }).ref)).toBe(sizeWith(() => 'firmware'));
   });
 });
 
@@ -146,34 +199,29 @@ describe('the handler role\'s policy size guard', () => {
   }
 
   test('counts every statement of the role: a stack near the limit passes, and fails once a statement is added to the default policy', () => {
-    const one = sizeOf(build(1));
-    const perPackage = sizeOf(build(2)) - one;
-    const packages = Math.floor((ROLE_INLINE_POLICY_LIMIT - 1_000 - one) / perPackage) + 1;
-    const size = sizeOf(build(packages));
-    expect(size).toBeGreaterThan(ROLE_INLINE_POLICY_LIMIT - 1_000 - perPackage);
-    expect(size).toBeLessThanOrEqual(ROLE_INLINE_POLICY_LIMIT - 1_000);
-
+    const size = sizeOf(build(1));
     // Up to the limit, less a little for rounding in the guard's favour: accepted.
     const fits = ROLE_INLINE_POLICY_LIMIT - size - 50;
-    expect(sizeOf(build(packages, statementOfSize(fits)))).toBe(size + fits);
+    expect(sizeOf(build(1, statementOfSize(fits)))).toBe(size + fits);
     // One character over: refused.
-    expect(() => Template.fromStack(build(packages, statementOfSize(ROLE_INLINE_POLICY_LIMIT - size + 1))))
+    expect(() => Template.fromStack(build(1, statementOfSize(ROLE_INLINE_POLICY_LIMIT - size + 1))))
       .toThrow(/over IAM's limit of 10240/);
+  });
+
+  test('packages do not count towards the role\'s inline policies: they are in the package groups\' managed policies', () => {
+    expect(sizeOf(build(60))).toBe(sizeOf(build(1)));
   });
 });
 
 describe('IAM', () => {
-  test('the handler may manage only the declared packages\' versions', () => {
+  test('the handler may manage only the declared packages\' versions: version actions on the package and its versions, ' +
+    'tagging and SBOMs on the versions only, GetPackage on the package only', () => {
     const stack = newStack();
     new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0' });
 
     const template = Template.fromStack(stack);
-    const policies = template.findResources('AWS::IAM::Policy', {
-      Properties: { PolicyName: Match.stringLikeRegexp('PackagePolicy') },
-    });
-    const [policy] = Object.values(policies);
-    const rendered = renderWorstCase(policy.Properties.PolicyDocument) as { Statement: unknown[] };
-    expect(rendered.Statement).toEqual([{
+    const [[id, document]] = Object.entries(groupPolicies(template));
+    expect(document.Statement).toEqual([{
       Action: [
         'iot:CreatePackageVersion',
         'iot:UpdatePackageVersion',
@@ -181,21 +229,45 @@ describe('IAM', () => {
         'iot:GetPackageVersion',
         'iot:TagResource',
         'iot:UntagResource',
-        'iot:GetPackage',
         'iot:AssociateSbomWithPackageVersion',
         'iot:DisassociateSbomFromPackageVersion',
         'iot:ListSbomValidationResults',
       ],
       Effect: 'Allow',
-      Resource: [
-        'arn:aws-iso-f:iot:eu-west-1:123456789012:package/firmware',
-        'arn:aws-iso-f:iot:eu-west-1:123456789012:package/firmware/version/*',
-      ],
+      Resource: 'arn:aws-iso-f:iot:eu-west-1:123456789012:package/firmware/version/*',
+    }, {
+      Action: ['iot:CreatePackageVersion', 'iot:DeletePackageVersion', 'iot:GetPackage', 'iot:GetPackageVersion', 'iot:UpdatePackageVersion'],
+      Effect: 'Allow',
+      Resource: 'arn:aws-iso-f:iot:eu-west-1:123456789012:package/firmware',
     }]);
-    expect(policy.Properties.Roles).toEqual([{ Ref: handlerRoleLogicalId(template) }]);
+    expect(template.toJSON().Resources[id].Properties.Roles).toEqual([{ Ref: handlerRoleLogicalId(template) }]);
   });
 
-  test('packages referenced from other stacks get a policy each, even when their construct ids are the same', () => {
+  test('a package group\'s description changes with its document and names its packages that are not literals, ' +
+    'so that CloudFormation replaces the policy when a package joins, leaves or is renamed', () => {
+    const describe = (build: (stack: Stack) => void) => {
+      const stack = newStack();
+      build(stack);
+      return Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy')).map((p) => p.Properties.Description);
+    };
+    const one = describe((stack) => new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1' }));
+    expect(one).toEqual([expect.stringMatching(/^cdk-iot-package-catalog: what the handler may do with 1 package\(s\), revision [0-9a-f]{16}$/)]);
+    // Another version of the same package: the same policy.
+    expect(describe((stack) => {
+      new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1' });
+      new PackageVersion(stack, 'W', { packageName: 'firmware', versionName: '2' });
+    })).toEqual(one);
+    // Another package name: another document.
+    expect(describe((stack) => new PackageVersion(stack, 'V', { packageName: 'modem', versionName: '1' }))).not.toEqual(one);
+    // A name by reference is in the description, where CloudFormation resolves it.
+    const [byRef] = describe((stack) => new PackageVersion(stack, 'V', {
+      packageName: new iot.CfnSoftwarePackage(stack, 'Pkg', { packageName: 'firmware' }).ref,
+      versionName: '1',
+    }));
+    expect(JSON.stringify(byRef)).toMatch(/names: ".*\{"Ref":"Pkg"\}/);
+  });
+
+  test('packages referenced from other stacks get a grant each, even when their construct ids are the same', () => {
     const app = new App();
     const env = { account: '123456789012', region: 'eu-west-1' };
     const a = new Stack(app, 'A', { env });
@@ -208,10 +280,11 @@ describe('IAM', () => {
     new PackageVersion(c, 'Alpha2', { packageName: alpha.ref, versionName: '2' });
 
     const template = Template.fromStack(c);
-    const policies = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => JSON.stringify(p).includes('iot:CreatePackageVersion'));
-    expect(policies).toHaveLength(2);
-    const imports = policies.map((p) => JSON.stringify(p.Properties.PolicyDocument.Statement[0].Resource[0]).match(/"Fn::ImportValue":"([^"]+)"/)![1]);
+    const statements = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>)
+      .filter((st) => st.Action.includes('iot:GetPackage'));
+    const imports = statements.flatMap((st) => [st.Resource].flat()).map((r) => JSON.stringify(r).match(/"Fn::ImportValue":"([^"]+)"/)![1]);
+    expect(imports).toHaveLength(2);
     expect(new Set(imports).size).toBe(2);
     expect(imports.sort()).toEqual([expect.stringMatching(/^A:/), expect.stringMatching(/^B:/)]);
   });
@@ -241,20 +314,20 @@ describe('IAM', () => {
     new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0' });
 
     const template = Template.fromStack(stack);
-    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+    const statements = Object.values({ ...template.findResources('AWS::IAM::Policy'), ...template.findResources('AWS::IAM::ManagedPolicy') })
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
     const iotOnStar = statements.filter((s) => s.Resource === '*' && [s.Action].flat().some((a) => a.startsWith('iot:')));
     expect(iotOnStar.map((s) => s.Action)).toEqual([['iot:GetIndexingConfiguration', 'iot:ListTagsForResource', 'iot:ListPackageVersions']]);
     expect(statements.some((s) => [s.Action].flat().some((a) => a === 'iot:*' || a === '*'))).toBe(false);
   });
 
-  test('each version depends on its package\'s policy', () => {
+  test('each version depends on its package group\'s policy', () => {
     const stack = newStack();
     new PackageVersion(stack, 'A1', { packageName: 'pkg-a', versionName: '1' });
     new PackageVersion(stack, 'B1', { packageName: 'pkg-b', versionName: '1' });
 
     const template = Template.fromStack(stack);
-    const policies = template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('PackagePolicy') } });
+    const policies = template.findResources('AWS::IAM::ManagedPolicy');
     const policyFor = (pkg: string) => Object.entries(policies).find(([, p]) =>
       JSON.stringify(p.Properties.PolicyDocument).includes(`:package/${pkg}"`))![0];
     const resources = template.findResources(TYPE);
@@ -264,7 +337,7 @@ describe('IAM', () => {
     expect(byPackage('pkg-b').DependsOn).toEqual([policyFor('pkg-b')]);
   });
 
-  test('no managed policies on the provider roles', () => {
+  test('no AWS managed policies on the provider roles (outside a VPC)', () => {
     const stack = newStack();
     new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0' });
 

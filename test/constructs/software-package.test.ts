@@ -127,19 +127,19 @@ describe('validation', () => {
 });
 
 describe('IAM and dependencies', () => {
-  test('the package depends on its policy, which allows the package-level actions on the package ARN', () => {
+  test('the package depends on its group\'s policy, which allows the package-level actions on the package ARN, and nothing on versions', () => {
     const stack = newStack();
     new SoftwarePackage(stack, 'P', { packageName: 'firmware' });
     const template = Template.fromStack(stack);
     const [, pkg] = onlyResource(template, TYPE);
-    const policies = template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('PackagePolicy') } });
+    const policies = template.findResources('AWS::IAM::ManagedPolicy');
     const [policyId, policy] = Object.entries(policies)[0];
     expect(Object.keys(policies)).toHaveLength(1);
     expect(pkg.DependsOn).toContain(policyId);
     const statements = policy.Properties.PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>;
-    const onPackage = statements.find((s) => !Array.isArray(s.Resource))!;
-    expect(onPackage.Action).toEqual(['iot:CreatePackage', 'iot:UpdatePackage', 'iot:DeletePackage', 'iot:GetPackage', 'iot:TagResource', 'iot:UntagResource']);
-    expect(JSON.stringify(onPackage.Resource)).toMatch(/:package\/firmware"\]\]\}$/);
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toEqual(['iot:CreatePackage', 'iot:DeletePackage', 'iot:GetPackage', 'iot:TagResource', 'iot:UntagResource', 'iot:UpdatePackage']);
+    expect(JSON.stringify(statements[0].Resource)).toMatch(/:package\/firmware"\]\]\}$/);
   });
 
   test('the handler role allows ListPackageVersions and GetIndexingConfiguration on "*"', () => {
@@ -157,7 +157,15 @@ describe('IAM and dependencies', () => {
     pkg.addVersion('V1', { versionName: '1.0.0' });
     new PackageVersion(stack, 'V2', { packageName: 'firmware', versionName: '2.0.0' });
     const template = Template.fromStack(stack);
-    expect(Object.keys(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('PackagePolicy') } }))).toHaveLength(1);
+    const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+    expect(policies).toHaveLength(1);
+    // The package ARN once, with what the package and its versions need.
+    const onPackage = (policies[0].Properties.PolicyDocument.Statement as Array<{ Action: string[]; Resource: unknown }>)
+      .filter((st) => JSON.stringify(st.Resource).endsWith(':package/firmware"]]}'));
+    expect(onPackage.map((st) => st.Action)).toEqual([[
+      'iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:DeletePackage', 'iot:DeletePackageVersion', 'iot:GetPackage',
+      'iot:GetPackageVersion', 'iot:TagResource', 'iot:UntagResource', 'iot:UpdatePackage', 'iot:UpdatePackageVersion',
+    ]]);
     expect(stack.node.findAll().filter((c) => c.node.id === PROVIDER_ID)).toHaveLength(1);
   });
 });

@@ -10,7 +10,8 @@ import { Template } from 'aws-cdk-lib/assertions';
  * `Arn` of a log group is rendered with the longest name CloudWatch Logs
  * allows (512 characters). Other references and imports, which in the
  * handler role's policies are package names, are rendered at IoT's limit
- * for a package name (128 characters).
+ * for a package name (128 characters), unless they name a package of the
+ * template with a literal name.
  */
 export function renderWorstCase(value: unknown, resources: Record<string, { Type: string }> = {}): unknown {
   const render = (v: unknown) => renderWorstCase(v, resources);
@@ -31,6 +32,11 @@ export function renderWorstCase(value: unknown, resources: Record<string, { Type
         // The longest stack name CloudFormation allows, and a stack id's UUID.
         'AWS::StackId': `arn:aws-iso-f:cloudformation:us-isof-south-1:123456789012:stack/${'s'.repeat(128)}/${'0'.repeat(36)}`,
       };
+      const target = resources[obj.Ref as string] as { Type: string; Properties?: { PackageName?: unknown } } | undefined;
+      // A package's Ref is its name: a literal one is known.
+      if (target?.Type === 'AWS::IoT::SoftwarePackage' && typeof target.Properties?.PackageName === 'string') {
+        return target.Properties.PackageName;
+      }
       return pseudo[obj.Ref as string] ?? 'r'.repeat(128);
     }
     if ('Fn::ImportValue' in obj) {

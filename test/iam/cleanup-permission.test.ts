@@ -257,7 +257,7 @@ function synth(build: (stack: Stack) => void): CfnTemplate {
 /** What each finding is about: its change and old version ARN, sorted. */
 const deleted = (findings: CleanupFinding[]) => findings.map((f) => `${f.change} ${f.versionArn}`).sort();
 
-describe('the pairs of issue 10, from real apps', () => {
+describe('the pairs of issue 11, from real apps', () => {
   test('adding packages (a SoftwarePackage, a CfnSoftwarePackage) while one version of an existing package is removed', async () => {
     const firmware = (stack: Stack, versions: string[]) => {
       const pkg = new SoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
@@ -272,7 +272,8 @@ describe('the pairs of issue 10, from real apps', () => {
     });
     const findings = await expectCovered(before, after);
     expect(deleted(findings)).toEqual([`removed ${PACKAGES}/firmware/version/1.1.0`]);
-    expect(findings[0].why).toMatch(/allowed by AWS::IAM::Policy \w*PackagePolicyfirmware\w* \(unchanged\)/);
+    // The package group's managed policy is unchanged, or replaced when a new package joined its group.
+    expect(findings[0].why).toMatch(/allowed by AWS::IAM::ManagedPolicy IotPackageCatalogPackages\d \((unchanged|replaced in this deploy, after the version)/);
   });
 
   test('removing packages together with their versions (a SoftwarePackage, and a CfnSoftwarePackage named by reference)', async () => {
@@ -293,7 +294,8 @@ describe('the pairs of issue 10, from real apps', () => {
       `removed ${PACKAGES}/firmware/version/1.1.0`,
     ]);
     for (const finding of findings) {
-      expect(finding.why).toMatch(/allowed by AWS::IAM::Policy \w*PackagePolicy\w* \(deleted in this deploy, after the version/);
+      // Deleted with its last package, or replaced when modem's versions share the group.
+      expect(finding.why).toMatch(/allowed by AWS::IAM::ManagedPolicy IotPackageCatalogPackages\d \((deleted|replaced) in this deploy, after the version/);
     }
   });
 
@@ -306,23 +308,14 @@ describe('the pairs of issue 10, from real apps', () => {
     const before = catalog('firmware');
     const after = catalog('firmware-v2');
 
-    // Expected to fail with today's IAM layout: the per-package policy is
-    // keyed on the referenced construct, so the rename updates it in place
-    // to the new name before the clean-up phase deletes the old versions.
-    // The IAM layout rework (issue 11) must turn this into a passing test
-    // (and delete the test below, which pins today's reason).
-    test.failing('the replaced versions keep the permission of their delete', async () => {
+    // The package group's description names the reference, so the rename
+    // replaces the policy: its old copy, which grants the old name, is
+    // deleted in the clean-up phase after the old versions.
+    test('the replaced versions keep the permission of their delete', async () => {
       const findings = await expectCovered(before, after);
       expect(deleted(findings)).toEqual([`replaced ${PACKAGES}/firmware/version/1.0.0`, `replaced ${PACKAGES}/firmware/version/1.1.0`]);
-    });
-
-    test('today it fails for that reason: the package policy, the only grant, is updated in place', async () => {
-      const findings = await cleanupFindings(before, after);
-      expect(deleted(findings)).toEqual([`replaced ${PACKAGES}/firmware/version/1.0.0`, `replaced ${PACKAGES}/firmware/version/1.1.0`]);
       for (const finding of findings) {
-        expect(finding.covered).toBe(false);
-        expect(finding.why).toMatch(new RegExp(`^iot:DeletePackageVersion loses its permission in the clean-up phase: ${PACKAGES}/firmware: ` +
-          'granted only by AWS::IAM::Policy \\w*PackagePolicy\\w* \\(updated in place in this deploy'));
+        expect(finding.why).toMatch(/allowed by AWS::IAM::ManagedPolicy IotPackageCatalogPackages\d \(replaced in this deploy, after the version/);
       }
     });
   });

@@ -61,7 +61,7 @@ function resourcesOf(build: (stack: Stack) => void): Counts {
 
 const PROVIDER = 'The provider';
 const VERSION = 'Each `PackageVersion`';
-const PACKAGE_POLICY = 'Each distinct package';
+const PACKAGE_POLICY = 'Each package group in use';
 const BUCKET_POLICY = 'Each distinct S3 bucket';
 const SOFTWARE_PACKAGE = 'Each `SoftwarePackage`';
 const DEFAULT_VERSION = 'Each `PackageDefaultVersion`';
@@ -77,12 +77,12 @@ test('the table has the rows the cases use, and no other', () => {
   used.forEach(row);
 });
 
-test('one PackageVersion: the provider, the version and its package\'s policy', () => {
+test('one PackageVersion: the provider, the version and its package group\'s policy', () => {
   expect(resourcesOf((stack) => new PackageVersion(stack, 'V', { packageName: 'firmware', versionName: '1.0.0' })))
     .toEqual(sum([PROVIDER, 1], [VERSION, 1], [PACKAGE_POLICY, 1]));
 });
 
-test('versions of two packages, with artifacts and SBOMs in two buckets: a policy per package and per bucket', () => {
+test('versions of two packages in two groups (firmware, bootloader), with artifacts and SBOMs in two buckets: a policy per group and per bucket', () => {
   expect(resourcesOf((stack) => {
     const releases = s3.Bucket.fromBucketName(stack, 'Releases', 'releases');
     const sboms = s3.Bucket.fromBucketName(stack, 'Sboms', 'sboms');
@@ -97,7 +97,14 @@ test('versions of two packages, with artifacts and SBOMs in two buckets: a polic
   })).toEqual(sum([PROVIDER, 1], [VERSION, 3], [PACKAGE_POLICY, 2], [BUCKET_POLICY, 2]));
 });
 
-test('a SoftwarePackage with two versions and its default version', () => {
+test('versions of two packages in one group (package-0, package-1): one policy for both', () => {
+  expect(resourcesOf((stack) => {
+    new PackageVersion(stack, 'A', { packageName: 'package-0', versionName: '1' });
+    new PackageVersion(stack, 'B', { packageName: 'package-1', versionName: '1' });
+  })).toEqual(sum([PROVIDER, 1], [VERSION, 2], [PACKAGE_POLICY, 1]));
+});
+
+test('a SoftwarePackage with two versions and its default version (firmware and tools are in two groups)', () => {
   expect(resourcesOf((stack) => {
     const firmware = new SoftwarePackage(stack, 'Firmware', { packageName: 'firmware' });
     const v1 = firmware.addVersion('V1', { versionName: '1', status: PackageVersionStatus.PUBLISHED });
