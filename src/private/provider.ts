@@ -90,6 +90,9 @@ export const PACKAGE_GROUPS = 4;
 /** IAM's limit on a managed policy's document (characters, whitespace excluded). */
 export const MANAGED_POLICY_LIMIT = 6_144;
 
+/** IAM's default quota of managed policies attached to a role. */
+const MANAGED_POLICIES_PER_ROLE = 10;
+
 /** IAM's limit on a managed policy's description. */
 const DESCRIPTION_LIMIT = 1_000;
 
@@ -175,11 +178,14 @@ export class PackageVersionProvider extends Construct {
 
   private configured = false;
 
+  /** AWS managed policies the provider attaches to the handler role (the VPC access policy in a VPC). */
+  private readonly awsManagedPolicies: number;
+
   /** The packages the handler may act on, by identity (see packageIdentity). */
   private readonly packages = new Map<string, PackageGrant>();
 
   /** The managed policy of each package group in use. */
-  private readonly groupPolicies = new Map<number, iam.CfnManagedPolicy>();
+  private readonly groupPolicies = new Map<string, iam.CfnManagedPolicy>();
 
   private readonly bucketPolicies = new Map<string, { policy: iam.Policy; bucketName: string; keys: Map<string, string> }>();
 
@@ -200,6 +206,7 @@ export class PackageVersionProvider extends Construct {
     const vpcSettings = { vpc: settings.vpc, vpcSubnets: settings.vpcSubnets, securityGroups: settings.securityGroups };
     // CDK adds the ENI permissions only to a role it creates for a function.
     const vpcAccess = settings.vpc ? [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')] : undefined;
+    this.awsManagedPolicies = vpcAccess?.length ?? 0;
 
     const handlerLogGroup = newLogGroup('HandlerLogGroup');
     this.handlerRole = new iam.Role(this, 'HandlerRole', {
@@ -320,7 +327,7 @@ export class PackageVersionProvider extends Construct {
     const { key, resolvesNow } = packageIdentity(this, packageName);
     let grant = this.packages.get(key);
     if (!grant) {
-      grant = { packageName, group: groupOf(key), versions: false, packageActions: new Set(), resolvesNow };
+      grant = { packageName, group: groupFor(packageName, key), versions: false, packageActions: new Set(), resolvesNow };
       this.packages.set(key, grant);
     }
     for (const action of access.packageActions ?? []) {
@@ -361,7 +368,7 @@ export class PackageVersionProvider extends Construct {
   }
 
   /** The managed policy of a package group, created on first use. */
-  private groupPolicy(group: number): iam.CfnManagedPolicy {
+  private groupPolicy(group: string): iam.CfnManagedPolicy {
     let policy = this.groupPolicies.get(group);
     if (!policy) {
       policy = new iam.CfnManagedPolicy(this, `PackageGroup${group}`, {
@@ -377,7 +384,7 @@ export class PackageVersionProvider extends Construct {
     return policy;
   }
 
-  private groupMembers(group: number): PackageGrant[] {
+  private groupMembers(group: string): PackageGrant[] {
     return [...this.packages.values()].filter((p) => p.group === group);
   }
 
@@ -386,7 +393,7 @@ export class PackageVersionProvider extends Construct {
    * and one on the package ARNs per set of actions the packages need: each
    * ARN is listed once, and no action is granted where it is not used.
    */
-  private groupDocument(group: number): iam.PolicyDocument {
+  private groupDocument(group: string): iam.PolicyDocument {
     const members = this.groupMembers(group);
     const statements: iam.PolicyStatement[] = [];
     const versioned = members.filter((p) => p.versions);
@@ -413,7 +420,7 @@ export class PackageVersionProvider extends Construct {
    * holds it, and the package names that are not literals. CloudFormation
    * replaces a managed policy whose description changes.
    */
-  private groupDescription(group: number): string {
+  private groupDescription(group: string): string {
     const members = this.groupMembers(group);
     const document = JSON.stringify(Stack.of(this).resolve(this.groupDocument(group)));
     const revision = createHash('sha256').update(document).digest('hex').slice(0, 16);
@@ -504,9 +511,9 @@ export class PackageVersionProvider extends Construct {
    * The size IAM would count for each package group's managed policy, at
    * worst (as `inlinePolicySize`), and the length of its description.
    */
-  public groupPolicySizes(): Array<{ group: number; packages: number; size: number; descriptionLength: number }> {
+  public groupPolicySizes(): Array<{ group: string; packages: number; size: number; descriptionLength: number }> {
     const sized = this.sizedValues();
-    return [...this.groupPolicies.entries()].sort(([a], [b]) => a - b).map(([group, policy]) => ({
+    return [...this.groupPolicies.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([group, policy]) => ({
       group,
       packages: this.groupMembers(group).length,
       size: worstCaseLength(this, policy.policyDocument, sized),
@@ -534,6 +541,18 @@ export class PackageVersionProvider extends Construct {
         'policies, so the deployment would fail. Keep artifacts and SBOMs in fewer buckets, or put some versions in another ' +
         'stack (each stack has its own handler role). The number of versions per bucket does not matter.');
     }
+    // A replaced policy's old copy stays attached until the clean-up phase:
+    // a deployment that changes every group's policy needs twice as many.
+    const managed = 2 * this.groupPolicies.size + this.awsManagedPolicies;
+    if (managed > MANAGED_POLICIES_PER_ROLE) {
+      errors.push(
+        `The handler role would need up to ${managed} managed policies while a deployment replaces the policies of the ` +
+        `${this.groupPolicies.size} package groups (each with its old copy until the clean-up phase)` +
+        (this.awsManagedPolicies > 0 ? ', and AWSLambdaVPCAccessExecutionRole' : '') +
+        `, over IAM's default of ${MANAGED_POLICIES_PER_ROLE} per role. Each package name that is a token other than a ` +
+        'reference (a Lazy, a concatenation, a name cut from an ARN) gets a policy of its own: name packages with literals, ' +
+        'with `package: softwarePackage`, or with `cfnSoftwarePackage.ref`.');
+    }
     for (const { group, packages, size, descriptionLength } of this.groupPolicySizes()) {
       if (size > MANAGED_POLICY_LIMIT || descriptionLength > DESCRIPTION_LIMIT) {
         const over = size > MANAGED_POLICY_LIMIT
@@ -542,7 +561,7 @@ export class PackageVersionProvider extends Construct {
             `over IAM's limit of ${DESCRIPTION_LIMIT}`;
         errors.push(
           `The constructs of this stack use ${this.packages.size} different packages. Their IAM permissions are in ` +
-          `${PACKAGE_GROUPS} managed policies on the shared handler role, each package in one of them; group ${group} has ` +
+          `${PACKAGE_GROUPS} managed policies on the shared handler role, each package in one of them; group '${group}' has ` +
           `${packages} packages, and ${over}, so the deployment would fail. Put some packages' versions in another stack ` +
           '(each stack has its own handler role), or give packages shorter or literal names (a name that is a token counts ' +
           'at IoT\'s longest, 128 characters). The number of versions per package does not matter.');
@@ -555,8 +574,8 @@ export class PackageVersionProvider extends Construct {
 /** A package the handler may act on, and how. */
 interface PackageGrant {
   readonly packageName: string;
-  /** Its package group (see PACKAGE_GROUPS), for good. */
-  readonly group: number;
+  /** Its package group (see groupFor). */
+  readonly group: string;
   /** Whether the handler manages its versions. */
   versions: boolean;
   /** Actions on the package ARN, besides those its versions need. */
@@ -565,9 +584,24 @@ interface PackageGrant {
   readonly resolvesNow: boolean;
 }
 
-/** The package group of a package identity: a hash, so that no package ever moves to another group. */
-function groupOf(identity: string): number {
-  return createHash('sha256').update(identity).digest().readUInt32BE(0) % PACKAGE_GROUPS;
+/**
+ * The package group of a package: one of PACKAGE_GROUPS ('0' to '3') by a
+ * hash of its identity, so that a package never moves to another group.
+ *
+ * A name that is a token but not a sole reference (a Lazy, a concatenation,
+ * `Fn.select` of an ARN) has no stable identity (its token string depends on
+ * how many tokens were made before it), and it may refer to a resource of the
+ * stack that depends on a group's policy, such as a `SoftwarePackage` whose
+ * ARN it is cut from: in that group, the policy would refer to the resource
+ * that depends on it, a circular dependency. Such a name gets a policy of its
+ * own ('T' and a hash), which no other resource depends on.
+ */
+function groupFor(packageName: string, identity: string): string {
+  const hash = createHash('sha256').update(identity).digest();
+  if (Token.isUnresolved(packageName) && !soleReference(packageName)) {
+    return `T${hash.toString('hex').slice(0, 12)}`;
+  }
+  return String(hash.readUInt32BE(0) % PACKAGE_GROUPS);
 }
 
 /** The settings' problems that can be told before deployment (literal values only). */

@@ -7,9 +7,21 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { inlinePolicySizeOfRole, logicalIdsOf, renderWorstCase } from './template-helpers';
-import { PackageVersion } from '../../src';
+import { PackageVersion, SoftwarePackage } from '../../src';
 import { ROLE_INLINE_POLICY_LIMIT } from '../../src/private/policy-size';
-import { MANAGED_POLICY_LIMIT, PACKAGE_GROUPS, PackageVersionProvider, PROVIDER_ID } from '../../src/private/provider';
+import { MANAGED_POLICY_LIMIT, PACKAGE_GROUP_LOGICAL_ID_PREFIX, PACKAGE_GROUPS, PackageVersionProvider, PROVIDER_ID } from '../../src/private/provider';
+
+type Resources = Record<string, { DependsOn?: string[]; Properties?: unknown }>;
+
+/** Whether resource `from` depends on `to`, directly or through other resources (DependsOn and Ref). */
+function dependsOn(resources: Resources, from: string, to: string, seen = new Set<string>()): boolean {
+  if (seen.has(from) || !resources[from]) {
+    return false;
+  }
+  seen.add(from);
+  const next = [...resources[from].DependsOn ?? [], ...[...JSON.stringify(resources[from].Properties ?? {}).matchAll(/"Ref":"(\w+)"/g)].map((m) => m[1])];
+  return next.includes(to) || next.some((id) => dependsOn(resources, id, to, seen));
+}
 
 const TYPE = 'Custom::IotPackageVersion';
 
@@ -154,10 +166,47 @@ describe('provider', () => {
       new PackageVersion(stack, `V${i}`, { packageName: `${'p'.repeat(100)}-${i}`, versionName: '1.0.0' });
     }
 
-    expect(() => Template.fromStack(stack)).toThrow(/150 different packages.*group \d has \d+ packages.*over IAM's limit of 6144 for a managed policy.*another stack/s);
+    expect(() => Template.fromStack(stack)).toThrow(/150 different packages.*group '\d' has \d+ packages.*over IAM's limit of 6144 for a managed policy.*another stack/s);
     const template = Template.fromJSON((stack.node.root as App).synth({ skipValidation: true, force: true }).getStackByName('TestStack').template);
     const largest = Math.max(...Object.values(groupPolicies(template)).map((d) => JSON.stringify(d).length));
     expect(largest).toBeGreaterThan(MANAGED_POLICY_LIMIT);
+  });
+
+  test('a name that is a token but not a reference gets a policy of its own: no group refers to a resource that depends on it', () => {
+    // A package's name cut from the ARN of a SoftwarePackage of the same stack
+    // (whose resource depends on its group's policy); the Lazies before it
+    // change the token's number, which once decided its group.
+    for (const lazies of [0, 1, 2, 3, 4, 5]) {
+      const stack = newStack();
+      for (let i = 0; i < lazies; i++) {
+        Lazy.string({ produce: () => 'x' });
+      }
+      const pkg = new SoftwarePackage(stack, 'Pkg', { packageName: 'firmware' });
+      const imported = SoftwarePackage.fromPackageArn(stack, 'Imported', pkg.packageArn);
+      new PackageVersion(stack, 'V', { package: imported, versionName: '1.0.0' });
+
+      const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { DependsOn?: string[]; Properties?: unknown }>;
+      const policies = Object.keys(resources).filter((id) => id.startsWith(PACKAGE_GROUP_LOGICAL_ID_PREFIX));
+      expect(policies).toHaveLength(2);
+      for (const policy of policies) {
+        const referenced = [...JSON.stringify(resources[policy].Properties).matchAll(/"Ref":"(\w+)"/g)].map((m) => m[1]);
+        for (const id of referenced) {
+          expect(dependsOn(resources, id, policy)).toBe(false);
+        }
+      }
+    }
+  });
+
+  test('too many policies of their own for IAM\'s 10 managed policies per role, with their copies during a replacement, fail synthesis', () => {
+    const stack = newStack();
+    for (let i = 0; i < 2; i++) {
+      new PackageVersion(stack, `V${i}`, { packageName: Lazy.string({ produce: () => `late-${i}` }), versionName: '1' });
+    }
+    // 4 groups and 2 own policies: 12 during a replacement.
+    for (const name of ['firmware', 'tools', 'camera', 'bootloader']) { // groups 2, 3, 1 and 0
+      new PackageVersion(stack, `L${name}`, { packageName: name, versionName: '1' });
+    }
+    expect(() => Template.fromStack(stack)).toThrow(/up to 12 managed policies.*over IAM's default of 10 per role/s);
   });
 
   test('a name that is a token and not a reference to a package with a literal name counts at IoT\'s longest', () => {
