@@ -64,7 +64,7 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): 
   const { packageName, versionName } = id;
   const version = `${packageName}/${versionName}`;
 
-  const live = fromArn ? await liveAt(physicalResourceId) : await liveNamed(packageName, versionName);
+  const live = fromArn ? await liveAt(physicalResourceId, packageName, versionName) : await liveNamed(packageName, versionName);
   if (!live) {
     // Already gone, e.g. deleted with its package (AWS::IoT::SoftwarePackage deletes all versions).
     log('version does not exist: nothing to delete', { version });
@@ -103,9 +103,28 @@ export async function onDelete(event: CloudFormationCustomResourceDeleteEvent): 
   return done;
 }
 
-/** The version at `arn` (the physical id), read with one call: its tags. Undefined when IoT reports it not found. */
-async function liveAt(arn: string): Promise<HeldVersion | undefined> {
-  const lookup = await findMarker(arn);
+/**
+ * The version at `arn` (the physical id), read with one call: its tags.
+ * Undefined when IoT reports it not found. Which error IoT gives for the
+ * tags of a version that is gone is unverified: moto answers
+ * ResourceNotFoundException, and the SDK also models InvalidRequestException
+ * for ListTagsForResource. On the latter the version is read by its names
+ * (GetPackageVersion, whose not-found is modelled) before anything is
+ * concluded; any other error is thrown.
+ */
+async function liveAt(arn: string, packageName: string, versionName: string): Promise<HeldVersion | undefined> {
+  let lookup;
+  try {
+    lookup = await findMarker(arn);
+  } catch (e) {
+    if (errorName(e) !== 'InvalidRequestException') {
+      throw e;
+    }
+    log('IoT refused to list the version\'s tags: reading the version by its names', { error: errorName(e) });
+    return liveNamed(packageName, versionName).catch(() => {
+      throw e;
+    });
+  }
   return lookup.found ? { arn, marker: lookup.marker } : undefined;
 }
 

@@ -11,6 +11,7 @@ import {
   DeletePackageVersionCommand,
   GetPackageCommand,
   GetPackageVersionCommand,
+  InvalidRequestException,
   IoTServiceException,
   ListTagsForResourceCommand,
   PackageVersionStatus,
@@ -51,6 +52,9 @@ import {
 } from '../mocks';
 
 useMocks();
+
+/** IoT's InvalidRequestException, which the SDK models for ListTagsForResource. */
+const invalidRequest = () => new InvalidRequestException({ message: 'Invalid resource ARN', $metadata: {} });
 
 /** IoT holds PKG/VER (status `status`), found by its names. */
 function stubLive(status: PackageVersionStatus = 'PUBLISHED') {
@@ -116,6 +120,24 @@ describe('a version this resource created', () => {
     await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
     expect(commandNames()).toEqual(['ListTagsForResource']);
     expect(notices('version does not exist')).toEqual([{ notice: 'version does not exist: nothing to delete', version: 'firmware/1.0.0' }]);
+  });
+
+  test('InvalidRequestException for the tags: the version is read by its names; gone is success with nothing deleted', async () => {
+    iotMock.on(ListTagsForResourceCommand, { resourceArn: ARN }).rejects(invalidRequest());
+    iotMock.on(GetPackageVersionCommand, { packageName: PKG, versionName: VER }).rejects(notFound());
+    stubDeleted();
+
+    await expect(handler(deleteEvent(ARN, baseProps()))).resolves.toEqual({ PhysicalResourceId: ARN });
+    expect(commandNames()).toEqual(['ListTagsForResource', 'GetPackageVersion']);
+  });
+
+  test('InvalidRequestException for the tags of a version that still exists: the tags\' error is thrown, nothing is deleted', async () => {
+    iotMock.on(ListTagsForResourceCommand, { resourceArn: ARN }).rejects(invalidRequest());
+    stubLive();
+    stubDeleted();
+
+    await expect(handler(deleteEvent(ARN, baseProps()))).rejects.toThrow(/ListTagsForResource failed .*InvalidRequestException: Invalid resource ARN/);
+    expect(inputsOf(DeletePackageVersionCommand)).toEqual([]);
   });
 
   test('a 404 from the delete (gone meanwhile) is success and needs no second look', async () => {
