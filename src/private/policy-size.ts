@@ -107,14 +107,18 @@ export function roleInlinePolicySize(role: iam.Role, sized: SizedValues): number
 }
 
 /**
- * The longest a value can be once deployed, measured as `roleInlinePolicySize`
- * measures policies: a policy document as JSON without whitespace, a string
- * as its characters. Once the app is prepared.
+ * A measure of the longest a value of `scope`'s stack can be once deployed,
+ * as `roleInlinePolicySize` measures policies: a policy document as JSON
+ * without whitespace, a string as its characters. Make one for all the
+ * values to measure (it reads the whole stack). Once the app is prepared.
  */
-export function worstCaseLength(scope: Construct, value: unknown, sized: SizedValues): number {
+export function worstCaseLength(scope: Construct, sized: SizedValues): (value: unknown) => number {
   const stack = Stack.of(scope);
-  const rendered = worstCaseRenderer(stack, sized)(stack.resolve(value));
-  return typeof rendered === 'string' ? rendered.length : JSON.stringify(rendered).length;
+  const render = worstCaseRenderer(stack, sized);
+  return (value) => {
+    const rendered = render(stack.resolve(value));
+    return typeof rendered === 'string' ? rendered.length : JSON.stringify(rendered).length;
+  };
 }
 
 /** Renders resolved values of `stack` with every intrinsic replaced by its longest string (see roleInlinePolicySize). */

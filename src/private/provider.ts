@@ -512,12 +512,12 @@ export class PackageVersionProvider extends Construct {
    * worst (as `inlinePolicySize`), and the length of its description.
    */
   public groupPolicySizes(): Array<{ group: string; packages: number; size: number; descriptionLength: number }> {
-    const sized = this.sizedValues();
+    const lengthOf = worstCaseLength(this, this.sizedValues());
     return [...this.groupPolicies.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([group, policy]) => ({
       group,
       packages: this.groupMembers(group).length,
-      size: worstCaseLength(this, policy.policyDocument, sized),
-      descriptionLength: worstCaseLength(this, policy.description, sized),
+      size: lengthOf(policy.policyDocument),
+      descriptionLength: lengthOf(policy.description),
     }));
   }
 
