@@ -21,16 +21,31 @@ export interface CatalogShape {
   readonly packages: number;
 }
 
+/** The benchmark stack's name. */
+export const BENCH_STACK = 'Bench';
+
+export interface BenchVersionProps {
+  readonly versionName: string;
+  readonly description: string;
+  readonly attributes: Record<string, string>;
+  readonly tags: Record<string, string>;
+}
+
+/** What version `i` of every catalog carries besides its package. */
+export function versionProps(i: number): BenchVersionProps {
+  return { versionName: `1.0.${i}`, description: 'Release', attributes: { channel: 'stable' }, tags: { team: 'firmware' } };
+}
+
 /** The stack's template, or why synthesis failed (its first line). */
 export type SynthResult = { template: any; error?: undefined } | { template?: undefined; error: string };
 
 /** Declares the catalog in a new app and synthesizes it. */
 export function synthesize(variant: Variant, shape: CatalogShape): SynthResult {
   const app = new App();
-  const stack = new Stack(app, 'Bench');
+  const stack = new Stack(app, BENCH_STACK);
   declare(variant, stack, shape);
   try {
-    return { template: app.synth().getStackByName('Bench').template };
+    return { template: app.synth().getStackByName(BENCH_STACK).template };
   } catch (e) {
     // The first error, not the heading of a list of validation errors.
     const lines = (e as Error).message.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
@@ -42,10 +57,7 @@ function declare(variant: Variant, stack: Stack, shape: CatalogShape): void {
   const packages = [...Array(shape.packages).keys()].map((i) => new iot.CfnSoftwarePackage(stack, `Package${i}`, { packageName: `package-${i}` }));
   for (let i = 0; i < shape.versions; i++) {
     const packageName = packages[i % shape.packages].ref;
-    const versionName = `1.0.${i}`;
-    const description = 'Release';
-    const attributes = { channel: 'stable' };
-    const tags = { team: 'firmware' };
+    const { versionName, description, attributes, tags } = versionProps(i);
     switch (variant) {
       case 'PackageVersion':
         new PackageVersion(stack, `V${i}`, { packageName, versionName, description, attributes, tags });
