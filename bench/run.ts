@@ -124,7 +124,11 @@ function deployLines(m: DeployMeasurement): string[] {
     `- ${what}: CloudFormation ${seconds(p.cloudFormationMs)} (the CLI's whole run ${seconds(p.cliMs)}); the versions from the first ` +
     `start to the last end ${seconds(p.versionsMs)}, ${p.perVersionMs} ms each (median), at most ${p.maxInFlight} at a time; ` +
     `the handler's IoT calls ${p.calls.ok} accepted (${(p.calls.ok / m.versions).toFixed(2)} per version, ` +
-    `${x(p.calls.ok / m.rate * 1000 / m.lowerBoundMs)} of the lower bound at ${m.rate} per second), ${p.calls.throttled} throttled, ${p.calls.other} other.`;
+    `${x(p.calls.ok / m.rate * 1000 / m.lowerBoundMs)} of the lower bound at ${m.rate} per second), ${p.calls.throttled} throttled, ${p.calls.other} other.` +
+    (p.maxInFlight === 1
+      ? ` One at a time, the versions need at least ${m.versions} × the median, ${seconds(m.versions * p.perVersionMs)} ` +
+        `(${x(m.versions * p.perVersionMs / m.lowerBoundMs)} of the lower bound), on this engine whatever the rate.`
+      : '');
   return [line('Deploy', m.deploy), line('Destroy', m.destroy)];
 }
 
