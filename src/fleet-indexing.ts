@@ -1,7 +1,8 @@
 import { CustomResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acknowledgeWildcard, PackageVersionProvider } from './private/provider';
+import { acknowledgeWildcard } from './private/nag';
+import { PackageVersionProvider } from './private/provider';
 import {
   ATTR_THING_INDEXING_MODE,
   FLEET_INDEXING_RESOURCE_TYPE,

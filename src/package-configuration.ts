@@ -1,7 +1,8 @@
 import { ArnFormat, CustomResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acknowledgeWildcard, nagToken, PackageVersionProvider } from './private/provider';
+import { acknowledgeWildcard, nagToken } from './private/nag';
+import { PackageVersionProvider } from './private/provider';
 import {
   ATTR_ROLE_ARN,
   PACKAGE_CONFIGURATION_RESOURCE_TYPE,

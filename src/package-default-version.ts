@@ -122,10 +122,12 @@ export class PackageDefaultVersion extends Resource {
     checkOnePerPackage(this, packageName);
     const versionPackageName = props.version.packageName;
     const provider = PackageVersionProvider.getOrCreate(this);
-    // GetPackageVersion (the version's status) is among the version actions,
-    // on the package and its versions. On the package: set or unset the
-    // default, read it, and keep the designation's marker in a tag.
+    // On the versions: read the designated version's status only. On the
+    // package: set or unset the default, read it, and keep the designation's
+    // marker in a tag.
     const policy = provider.policyForPackage(packageName, {
+      versions: false,
+      versionActions: ['iot:GetPackageVersion'],
       packageActions: ['iot:UpdatePackage', 'iot:GetPackage', 'iot:TagResource', 'iot:UntagResource'],
     });
 

@@ -17,8 +17,9 @@ import { JobDocument } from './job-document';
 import { JobExecutionFailureType, PackageDeploymentProps } from './package-deployment-props';
 import { IPackageVersion } from './package-version';
 import { declaredVersion } from './private/declared-status';
+import { acknowledgeWildcard, nagToken } from './private/nag';
 import { dependOnPackageConfiguration, designatedDefault } from './private/package-dependency';
-import { acknowledgeWildcard, DEFAULT_HANDLER_TIMEOUT, maxRolloutWaitFor, nagToken, PackageVersionProvider } from './private/provider';
+import { DEFAULT_HANDLER_TIMEOUT, maxRolloutWaitFor, PackageVersionProvider } from './private/provider';
 import { TagEntry } from './shared/contract';
 import {
   ATTR_JOB_ARN,

@@ -1,6 +1,6 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { referenceKey, soleReference } from './provider';
+import { referenceKey, soleReference } from './tokens';
 
 /**
  * Id of the warning for duplicates whose environments cannot be compared.

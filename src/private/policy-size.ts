@@ -1,7 +1,7 @@
-import { CfnElement, CfnResource, Reference, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { CfnElement, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as iot from 'aws-cdk-lib/aws-iot';
 import { Construct } from 'constructs';
+import { literalNameOfReferencedPackage } from './tokens';
 
 /** IAM's limit on the combined size of a role's inline policies (characters, whitespace excluded). */
 export const ROLE_INLINE_POLICY_LIMIT = 10_240;
@@ -13,11 +13,13 @@ const PACKAGE_NAME_MAX = 128;
 const BUCKET_NAME_MAX = 63;
 
 /**
- * The longest values AWS gives the pseudo parameters. Partition and region
- * always appear together in an ARN, and no pair is longer than aws-iso-f
- * with us-isof-south-1 (24 characters).
+ * The longest values AWS gives the pseudo parameters. No partition is longer
+ * than aws-us-gov (10 characters; S3 and IAM ARNs have no region), and no
+ * region longer than us-isof-south-1 (15). In one regional ARN the two never
+ * take more than 24 (aws-iso-f with us-isof-south-1); this counts them as 25,
+ * one character too many for each, which is on the safe side.
  */
-const PARTITION = 'aws-iso-f';
+const PARTITION = 'aws-us-gov';
 const REGION = 'us-isof-south-1';
 const ACCOUNT = '123456789012';
 const STACK_NAME = 'x'.repeat(128);
@@ -160,16 +162,6 @@ function worstCaseRenderer(stack: Stack, sized: SizedValues): (value: unknown) =
   return (value: unknown) => renderWorstCase(value, known, types);
 }
 
-/** The literal name of the CfnSoftwarePackage of `stack` whose `Ref` the value is, if it is one. */
-function literalNameOfReferencedPackage(stack: Stack, value: string): string | undefined {
-  const fragments = Tokenization.reverseString(value);
-  const token = fragments.length === 1 ? fragments.firstToken : undefined;
-  if (!token || !Reference.isReference(token) || token.displayName !== 'Ref' || !(token.target instanceof iot.CfnSoftwarePackage)) {
-    return undefined;
-  }
-  const name = token.target.packageName;
-  return Stack.of(token.target) === stack && name !== undefined && !Token.isUnresolved(name) ? name : undefined;
-}
 
 function isJoin(value: unknown): value is { 'Fn::Join': [string, unknown[]] } {
   return !!value && typeof value === 'object' && 'Fn::Join' in value;

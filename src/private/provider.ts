@@ -1,13 +1,16 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { ArnFormat, Aws, Duration, Fn, Intrinsic, IResolvable, Lazy, Reference, RemovalPolicy, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IDependable } from 'constructs';
+import { acknowledgeWildcard, nagToken } from './nag';
+import { PackageAccess, PackageGroups, PackageGroupSize } from './package-groups';
 import { ROLE_INLINE_POLICY_LIMIT, roleInlinePolicySize, SizedValues, worstCaseLength } from './policy-size';
+import { constructIdPart, valueIdentity } from './tokens';
 import type { PackageCatalogProviderProps } from '../package-catalog-provider';
 
 /** Where `npx projen bundle:handler` writes the handler; shipped in the npm package. */
@@ -18,9 +21,6 @@ export const PROVIDER_ID = 'cdk-iot-package-catalog.PackageVersionProvider';
 
 /** The logical id of the provider's framework function, which every custom resource's ServiceToken names. */
 export const FRAMEWORK_FUNCTION_LOGICAL_ID = 'IotPackageCatalogProvider';
-
-/** The logical ids of the package groups' policies: this and the group's number. */
-export const PACKAGE_GROUP_LOGICAL_ID_PREFIX = 'IotPackageCatalogPackages';
 
 /** The handler's timeout unless configured. */
 export const DEFAULT_HANDLER_TIMEOUT = Duration.minutes(5);
@@ -44,57 +44,8 @@ const ROLE_NAME_CHARS = /^[\w+=,.@-]+$/;
 /** 64 less 'Framework' (9), '-', the longest region name reserved (20), '-' and the hash (8). */
 export const MAX_ROLE_NAME_PREFIX_LENGTH = 25;
 
-/**
- * What the handler may do with a package's versions. IoT authorizes these
- * on both the package ARN and the version ARN (the Service Authorization
- * Reference lists both resource types as required), so both are granted.
- */
-const VERSION_ACTIONS = [
-  'iot:CreatePackageVersion',
-  'iot:UpdatePackageVersion',
-  'iot:DeletePackageVersion',
-  'iot:GetPackageVersion',
-];
-
-/**
- * What the handler may do with versions only (on `package/NAME/version/*`):
- * tag them (CreatePackageVersion with tags needs TagResource too), and
- * associate, replace or remove an SBOM and read its validation (these three
- * are authorized on the packageversion resource type only).
- */
-const VERSION_ONLY_ACTIONS = [
-  'iot:TagResource',
-  'iot:UntagResource',
-  'iot:AssociateSbomWithPackageVersion',
-  'iot:DisassociateSbomFromPackageVersion',
-  'iot:ListSbomValidationResults',
-];
-
-/**
- * What the handler may do on a package whose versions it manages, besides
- * VERSION_ACTIONS: read it, to say why IoT refuses to delete a version that
- * is the package's default.
- */
-const PACKAGE_OF_VERSIONS_ACTIONS = ['iot:GetPackage'];
-
-/**
- * How many managed policies hold the package grants. Each package belongs to
- * one of them for good (by a hash of its identity), so adding or removing a
- * package changes only its own group's policy. A changed policy is replaced,
- * and its old copy exists until the clean-up phase: with 4 groups, even a
- * deployment that changes all of them needs 8 managed policies on the role,
- * plus AWSLambdaVPCAccessExecutionRole in a VPC: 9 of IAM's default 10.
- */
-export const PACKAGE_GROUPS = 4;
-
-/** IAM's limit on a managed policy's document (characters, whitespace excluded). */
-export const MANAGED_POLICY_LIMIT = 6_144;
-
 /** IAM's default quota of managed policies attached to a role. */
 const MANAGED_POLICIES_PER_ROLE = 10;
-
-/** IAM's limit on a managed policy's description. */
-const DESCRIPTION_LIMIT = 1_000;
 
 /**
  * What the handler may do with the objects of a bucket that holds artifacts
@@ -181,11 +132,8 @@ export class PackageVersionProvider extends Construct {
   /** AWS managed policies the provider attaches to the handler role (the VPC access policy in a VPC). */
   private readonly awsManagedPolicies: number;
 
-  /** The packages the handler may act on, by identity (see packageIdentity). */
-  private readonly packages = new Map<string, PackageGrant>();
-
-  /** The managed policy of each package group in use. */
-  private readonly groupPolicies = new Map<string, iam.CfnManagedPolicy>();
+  /** The handler's permissions on packages and versions. */
+  private readonly packageGroups: PackageGroups;
 
   private readonly bucketPolicies = new Map<string, { policy: iam.Policy; bucketName: string; keys: Map<string, string> }>();
 
@@ -216,6 +164,7 @@ export class PackageVersionProvider extends Construct {
       managedPolicies: vpcAccess,
       ...roleSettings,
     });
+    this.packageGroups = new PackageGroups(this, this.handlerRole);
     handlerLogGroup.grantWrite(this.handlerRole);
     // Actions IAM authorizes only on '*' for what the handler touches:
     // - IoT documents GetIndexingConfiguration as a dependency of the package
@@ -309,37 +258,22 @@ export class PackageVersionProvider extends Construct {
 
   /**
    * The IAM policy that lets the handler act on one package: on its versions
-   * (unless `access.versions` is false), and with `access.packageActions`
-   * (such as `iot:UpdatePackage`) on the package itself. Resources that use
-   * these permissions must depend on the policy.
+   * (unless `access.versions` is false; `access.versionActions` grants single
+   * actions on them instead), and with `access.packageActions` (such as
+   * `iot:UpdatePackage`) on the package itself. Resources that use these
+   * permissions must depend on the policy.
    *
    * The policy is the managed policy of the package's group (see
-   * PACKAGE_GROUPS), which also grants the other packages of the group. Its
-   * description names a hash of its document and every package name that is
-   * not a literal, so that any change to the group, a package renamed
-   * through a reference included, replaces the policy: the old copy keeps
-   * granting the removed versions' deletes until CloudFormation deletes it
-   * in the clean-up phase, after them.
+   * PackageGroups), which also grants the other packages of the group. Any
+   * change to what it grants, a package renamed through a reference
+   * included, replaces the policy: the old copy keeps granting the removed
+   * versions' deletes until CloudFormation deletes it in the clean-up phase,
+   * after them.
    *
    * @param packageName the package's name (a literal or a token)
    */
-  public policyForPackage(packageName: string, access: { packageActions?: string[]; versions?: boolean } = {}): IDependable {
-    const { key, resolvesNow } = packageIdentity(this, packageName);
-    let grant = this.packages.get(key);
-    if (!grant) {
-      grant = { packageName, group: groupFor(packageName, key), versions: false, packageActions: new Set(), resolvesNow };
-      this.packages.set(key, grant);
-    }
-    for (const action of access.packageActions ?? []) {
-      grant.packageActions.add(action);
-    }
-    if (access.versions ?? true) {
-      if (!grant.versions) {
-        grant.versions = true;
-        this.acknowledgeVersionsWildcard(grant);
-      }
-    }
-    return this.groupPolicy(grant.group);
+  public policyForPackage(packageName: string, access: PackageAccess = {}): IDependable {
+    return this.packageGroups.grant(packageName, access);
   }
 
   /**
@@ -356,97 +290,6 @@ export class PackageVersionProvider extends Construct {
       return existing as iam.Policy;
     }
     return new iam.Policy(this, id, { statements, roles: [this.handlerRole] });
-  }
-
-  private packageArn(packageName: string): string {
-    return Stack.of(this).formatArn({
-      service: 'iot',
-      resource: 'package',
-      resourceName: packageName,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
-  }
-
-  /** The managed policy of a package group, created on first use. */
-  private groupPolicy(group: string): iam.CfnManagedPolicy {
-    let policy = this.groupPolicies.get(group);
-    if (!policy) {
-      policy = new iam.CfnManagedPolicy(this, `PackageGroup${group}`, {
-        policyDocument: Lazy.any({ produce: () => this.groupDocument(group) }),
-        description: Lazy.string({ produce: () => this.groupDescription(group) }),
-        roles: [this.handlerRole.roleName],
-      });
-      // Every version names its group's policy in DependsOn: a short logical
-      // id keeps each of them small. Permanent once released.
-      policy.overrideLogicalId(`${PACKAGE_GROUP_LOGICAL_ID_PREFIX}${group}`);
-      this.groupPolicies.set(group, policy);
-    }
-    return policy;
-  }
-
-  private groupMembers(group: string): PackageGrant[] {
-    return [...this.packages.values()].filter((p) => p.group === group);
-  }
-
-  /**
-   * One statement on the versions of the group's packages (`package/NAME/version/*`),
-   * and one on the package ARNs per set of actions the packages need: each
-   * ARN is listed once, and no action is granted where it is not used.
-   */
-  private groupDocument(group: string): iam.PolicyDocument {
-    const members = this.groupMembers(group);
-    const statements: iam.PolicyStatement[] = [];
-    const versioned = members.filter((p) => p.versions);
-    if (versioned.length > 0) {
-      statements.push(new iam.PolicyStatement({
-        actions: [...VERSION_ACTIONS, ...VERSION_ONLY_ACTIONS],
-        resources: versioned.map((p) => `${this.packageArn(p.packageName)}/version/*`),
-      }));
-    }
-    const byActions = new Map<string, string[]>();
-    for (const p of members) {
-      const actions = [...new Set([...(p.versions ? [...VERSION_ACTIONS, ...PACKAGE_OF_VERSIONS_ACTIONS] : []), ...p.packageActions])];
-      const setKey = JSON.stringify(actions.sort());
-      byActions.set(setKey, [...byActions.get(setKey) ?? [], this.packageArn(p.packageName)]);
-    }
-    for (const [setKey, resources] of [...byActions].sort(([a], [b]) => a.localeCompare(b))) {
-      statements.push(new iam.PolicyStatement({ actions: JSON.parse(setKey), resources }));
-    }
-    return new iam.PolicyDocument({ statements });
-  }
-
-  /**
-   * The group policy's description: a hash of its document as the template
-   * holds it, and the package names that are not literals. CloudFormation
-   * replaces a managed policy whose description changes.
-   */
-  private groupDescription(group: string): string {
-    const members = this.groupMembers(group);
-    const document = JSON.stringify(Stack.of(this).resolve(this.groupDocument(group)));
-    const revision = createHash('sha256').update(document).digest('hex').slice(0, 16);
-    const text = `cdk-iot-package-catalog: what the handler may do with ${members.length} package(s), revision ${revision}`;
-    const tokens = members.map((p) => p.packageName).filter((n) => Token.isUnresolved(n));
-    return tokens.length === 0 ? text : Fn.join('', [`${text}; names: `, Fn.join(' ', tokens)]);
-  }
-
-  /**
-   * Acknowledges the cdk-nag finding for `package/NAME/version/*`. The
-   * finding names the ARN as the template will hold it: a Lazy name must not
-   * be resolved before synthesis (it would be frozen), and a reference to
-   * another stack becomes an import only then; in those cases the
-   * acknowledgement is added once the app is prepared.
-   */
-  private acknowledgeVersionsWildcard(grant: PackageGrant): void {
-    const policy = this.groupPolicy(grant.group);
-    const versionsArn = `${this.packageArn(grant.packageName)}/version/*`;
-    const acknowledge = () => acknowledgeWildcard(policy, nagToken(this, versionsArn),
-      'Scoped to the versions of one package (package/NAME/version/*), so that a version\'s delete keeps its permission ' +
-      'in CloudFormation\'s clean-up phase and the policies stay within IAM\'s size limits however many versions the stack holds.');
-    if (grant.resolvesNow) {
-      acknowledge();
-    } else {
-      policy.node.addValidation({ validate: () => (acknowledge(), []) });
-    }
   }
 
   /**
@@ -511,20 +354,14 @@ export class PackageVersionProvider extends Construct {
    * The size IAM would count for each package group's managed policy, at
    * worst (as `inlinePolicySize`), and the length of its description.
    */
-  public groupPolicySizes(): Array<{ group: string; packages: number; size: number; descriptionLength: number }> {
-    const lengthOf = worstCaseLength(this, this.sizedValues());
-    return [...this.groupPolicies.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([group, policy]) => ({
-      group,
-      packages: this.groupMembers(group).length,
-      size: lengthOf(policy.policyDocument),
-      descriptionLength: lengthOf(policy.description),
-    }));
+  public groupPolicySizes(): PackageGroupSize[] {
+    return this.packageGroups.sizes(worstCaseLength(this, this.sizedValues()));
   }
 
   private sizedValues(): SizedValues {
     const buckets = [...this.bucketPolicies.values()];
     return {
-      packageNames: [...this.packages.values()].map((p) => p.packageName),
+      packageNames: this.packageGroups.packageNames,
       bucketNames: buckets.map((b) => b.bucketName),
       keyArns: buckets.flatMap((b) => [...b.keys.values()]),
     };
@@ -534,74 +371,30 @@ export class PackageVersionProvider extends Construct {
     const errors: string[] = [];
     const total = this.inlinePolicySize();
     if (total > ROLE_INLINE_POLICY_LIMIT) {
+      const resourcePolicies = this.node.children.filter((c) => c instanceof iam.Policy).length - this.bucketPolicies.size;
       errors.push(
-        `The PackageVersions of this stack use ${this.bucketPolicies.size} different S3 buckets for artifacts and SBOMs. ` +
-        'Each bucket needs its own IAM policy on the shared handler role, and with the role\'s other statements its inline ' +
-        `policies would take up to ${total} characters, over IAM's limit of ${ROLE_INLINE_POLICY_LIMIT} for one role's inline ` +
-        'policies, so the deployment would fail. Keep artifacts and SBOMs in fewer buckets, or put some versions in another ' +
-        'stack (each stack has its own handler role). The number of versions per bucket does not matter.');
+        `The handler role's inline policies would take up to ${total} characters, over IAM's limit of ${ROLE_INLINE_POLICY_LIMIT} ` +
+        'for one role\'s inline policies, so the deployment would fail. They are the role\'s own statements, one policy per S3 ' +
+        `bucket that holds artifacts or SBOMs (the PackageVersions of this stack use ${this.bucketPolicies.size} different buckets), ` +
+        `and ${resourcePolicies} for package deployments and account settings. Keep artifacts and SBOMs in fewer buckets, or put ` +
+        'some versions or deployments in another stack (each stack has its own handler role). The number of versions per bucket ' +
+        'does not matter.');
     }
     // A replaced policy's old copy stays attached until the clean-up phase:
     // a deployment that changes every group's policy needs twice as many.
-    const managed = 2 * this.groupPolicies.size + this.awsManagedPolicies;
+    const managed = 2 * this.packageGroups.policyCount + this.awsManagedPolicies;
     if (managed > MANAGED_POLICIES_PER_ROLE) {
       errors.push(
         `The handler role would need up to ${managed} managed policies while a deployment replaces the policies of the ` +
-        `${this.groupPolicies.size} package groups (each with its old copy until the clean-up phase)` +
+        `${this.packageGroups.policyCount} package groups (each with its old copy until the clean-up phase)` +
         (this.awsManagedPolicies > 0 ? ', and AWSLambdaVPCAccessExecutionRole' : '') +
         `, over IAM's default of ${MANAGED_POLICIES_PER_ROLE} per role. Each package name that is a token other than a ` +
         'reference (a Lazy, a concatenation, a name cut from an ARN) gets a policy of its own: name packages with literals, ' +
         'with `package: softwarePackage`, or with `cfnSoftwarePackage.ref`.');
     }
-    for (const { group, packages, size, descriptionLength } of this.groupPolicySizes()) {
-      if (size > MANAGED_POLICY_LIMIT || descriptionLength > DESCRIPTION_LIMIT) {
-        const over = size > MANAGED_POLICY_LIMIT
-          ? `its policy would take up to ${size} characters, over IAM's limit of ${MANAGED_POLICY_LIMIT} for a managed policy`
-          : `the description that names its packages that are not literals would take up to ${descriptionLength} characters, ` +
-            `over IAM's limit of ${DESCRIPTION_LIMIT}`;
-        errors.push(
-          `The constructs of this stack use ${this.packages.size} different packages. Their IAM permissions are in ` +
-          `${PACKAGE_GROUPS} managed policies on the shared handler role, each package in one of them; group '${group}' has ` +
-          `${packages} packages, and ${over}, so the deployment would fail. Put some packages' versions in another stack ` +
-          '(each stack has its own handler role), or give packages shorter or literal names (a name that is a token counts ' +
-          'at IoT\'s longest, 128 characters). The number of versions per package does not matter.');
-      }
-    }
+    errors.push(...this.packageGroups.validate(worstCaseLength(this, this.sizedValues())));
     return errors;
   }
-}
-
-/** A package the handler may act on, and how. */
-interface PackageGrant {
-  readonly packageName: string;
-  /** Its package group (see groupFor). */
-  readonly group: string;
-  /** Whether the handler manages its versions. */
-  versions: boolean;
-  /** Actions on the package ARN, besides those its versions need. */
-  readonly packageActions: Set<string>;
-  /** Whether the name already resolves as the template will hold it. */
-  readonly resolvesNow: boolean;
-}
-
-/**
- * The package group of a package: one of PACKAGE_GROUPS ('0' to '3') by a
- * hash of its identity, so that a package never moves to another group.
- *
- * A name that is a token but not a sole reference (a Lazy, a concatenation,
- * `Fn.select` of an ARN) has no stable identity (its token string depends on
- * how many tokens were made before it), and it may refer to a resource of the
- * stack that depends on a group's policy, such as a `SoftwarePackage` whose
- * ARN it is cut from: in that group, the policy would refer to the resource
- * that depends on it, a circular dependency. Such a name gets a policy of its
- * own ('T' and a hash), which no other resource depends on.
- */
-function groupFor(packageName: string, identity: string): string {
-  const hash = createHash('sha256').update(identity).digest();
-  if (Token.isUnresolved(packageName) && !soleReference(packageName)) {
-    return `T${hash.toString('hex').slice(0, 12)}`;
-  }
-  return String(hash.readUInt32BE(0) % PACKAGE_GROUPS);
 }
 
 /** The settings' problems that can be told before deployment (literal values only). */
@@ -670,158 +463,4 @@ export function maxRolloutWaitFor(timeout: Duration): Duration | undefined {
   const seconds = timeout.toSeconds();
   const reserve = Math.min(CLEANUP_RESERVE_MAX_SECONDS, Math.max(CLEANUP_RESERVE_MIN_SECONDS, Math.floor(seconds / 5)));
   return Duration.seconds(Math.max(1, seconds - reserve - ANSWER_MARGIN_SECONDS));
-}
-
-/**
- * What identifies a package name for its grant (and its package group), and
- * whether the name already resolves as the template will hold it (a literal,
- * or a reference within `scope`'s stack; not a Lazy, nor a reference that
- * will become an import from another stack).
- *
- * - A literal name is its own identity.
- * - A reference to another resource (e.g. `cfnSoftwarePackage.ref`) is
- *   identified by the referenced construct's path and attribute, which is
- *   unique in the app even when packages in different stacks share an id,
- *   and stays the same when the package is renamed.
- * - Any other token (a Lazy, a concatenation) is identified by its token
- *   string. That is unique, but it may change when tokens are created in
- *   another order, and with it the package's group; both groups' policies
- *   are then replaced, which is safe.
- */
-function packageIdentity(scope: Construct, packageName: string): { key: string; resolvesNow: boolean } {
-  return literalOrReferenceIdentity(scope, packageName) ?? { key: packageName, resolvesNow: false };
-}
-
-/**
- * The identity of a literal (itself) or of a sole reference (the referenced
- * construct's path and attribute; it resolves now only within `scope`'s
- * stack); undefined for any other token.
- */
-function literalOrReferenceIdentity(scope: Construct, value: string): { key: string; resolvesNow: boolean } | undefined {
-  if (!Token.isUnresolved(value)) {
-    return { key: value, resolvesNow: true };
-  }
-  const reference = soleReference(value);
-  return reference ? { key: referenceKey(reference), resolvesNow: Stack.of(reference.target) === Stack.of(scope) } : undefined;
-}
-
-/**
- * What identifies a value (a bucket name, a key ARN) for deduplication, and
- * whether it already resolves as the template will hold it. As for package
- * names, and in addition: a value that is one intrinsic function with no
- * token inside (such as the `Fn::Sub` of the bootstrap bucket's name, which
- * every asset of an environment-agnostic stack gets as a separate token) is
- * identified by its JSON, so equal functions are one value.
- */
-function valueIdentity(scope: Construct, value: string): { key: string; resolvesNow: boolean } {
-  const known = literalOrReferenceIdentity(scope, value);
-  if (known) {
-    return known;
-  }
-  const intrinsic = literalIntrinsic(value);
-  return intrinsic !== undefined ? { key: intrinsic, resolvesNow: true } : { key: value, resolvesNow: false };
-}
-
-/** A part of a construct id for a value's identity: the value itself if it is a usable id, else a hash. */
-function constructIdPart(key: string): string {
-  return /^[a-z0-9.-]{1,63}$/.test(key) ? key : createHash('sha256').update(key).digest('hex').slice(0, 16);
-}
-
-/**
- * The JSON of the intrinsic function that an unresolved string consists of,
- * if the function holds no token (no reference, no Lazy); otherwise
- * undefined. Resolving such a function has no side effect (a Lazy would
- * cache its value when resolved early).
- */
-function literalIntrinsic(value: string): string | undefined {
-  const fragments = Tokenization.reverseString(value);
-  const token = fragments.length === 1 ? fragments.firstToken : undefined;
-  if (!(token instanceof Intrinsic) || Reference.isReference(token)) {
-    return undefined;
-  }
-  let raw: unknown;
-  try {
-    // Intrinsic.resolve returns the function as given, without resolving inside it.
-    raw = token.resolve(undefined as unknown as Parameters<IResolvable['resolve']>[0]);
-  } catch {
-    return undefined;
-  }
-  return containsToken(raw) ? undefined : JSON.stringify(raw);
-}
-
-function containsToken(value: unknown): boolean {
-  if (typeof value === 'string') {
-    return Token.isUnresolved(value);
-  }
-  if (Array.isArray(value)) {
-    return value.some(containsToken);
-  }
-  if (value && typeof value === 'object') {
-    return Tokenization.isResolvable(value) || Object.entries(value).some(([k, v]) => Token.isUnresolved(k) || containsToken(v));
-  }
-  return false;
-}
-
-/**
- * The reference that an unresolved string consists of, and nothing else
- * (e.g. `cfnSoftwarePackage.ref`), or undefined.
- */
-export function soleReference(value: string): Reference | undefined {
-  const fragments = Tokenization.reverseString(value);
-  const token = fragments.length === 1 ? fragments.firstToken : undefined;
-  return token !== undefined && Reference.isReference(token) ? token : undefined;
-}
-
-/**
- * Identifies a reference by the referenced construct's path and attribute,
- * which is unique in the app even when resources in different stacks share
- * an id.
- */
-export function referenceKey(reference: Reference): string {
-  return `${reference.target.node.path}#${reference.displayName}`;
-}
-
-/**
- * Acknowledges one AwsSolutions-IAM5 finding (a wildcard resource) on a
- * construct, in the metadata format `Validations.of().acknowledge()` writes
- * and cdk-nag v3 reads. The metadata is written directly because
- * `acknowledge()` rejects ids with more than one '::', and finding ids for
- * partition-aware ARNs contain '<AWS::Partition>'.
- */
-export function acknowledgeWildcard(scope: Construct, resource: string, reason: string): void {
-  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`AwsSolutions-IAM5[Resource::${resource}]`]: reason });
-}
-
-/**
- * Renders a value the way cdk-nag names it in finding ids: references as
- * `<LogicalId>` or `<LogicalId.Attribute>`, pseudo parameters as
- * `<AWS::Name>`, imports as the export's name.
- */
-export function nagToken(scope: Construct, value: string): string {
-  // As cdk-nag's flattenCfnReference does.
-  const render = (v: unknown): string => {
-    if (typeof v === 'string') {
-      return v.replace(/\$\{/g, '<').replace(/\}/g, '>');
-    }
-    const obj = v as Record<string, unknown>;
-    if (obj && 'Fn::Join' in obj) {
-      const [separator, parts] = obj['Fn::Join'] as [string, unknown[]];
-      return parts.map(render).join(separator);
-    }
-    if (obj && 'Fn::Sub' in obj) {
-      return render(obj['Fn::Sub']);
-    }
-    if (obj && 'Fn::GetAtt' in obj) {
-      const [logicalId, attribute] = obj['Fn::GetAtt'] as [unknown, unknown];
-      return `<${render(logicalId)}.${render(attribute)}>`;
-    }
-    if (obj && 'Fn::ImportValue' in obj) {
-      return render(obj['Fn::ImportValue']);
-    }
-    if (obj && 'Ref' in obj) {
-      return `<${render(obj.Ref)}>`;
-    }
-    return JSON.stringify(v);
-  };
-  return render(Stack.of(scope).resolve(value));
 }

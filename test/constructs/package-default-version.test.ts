@@ -136,7 +136,7 @@ describe('the resource', () => {
 });
 
 describe('IAM', () => {
-  test('the package\'s policy allows UpdatePackage, GetPackage and tagging on the package, and GetPackageVersion on the package and its versions', () => {
+  test('the package\'s policy allows UpdatePackage, GetPackage and tagging on the package, and only GetPackageVersion on the package and its versions', () => {
     const stack = newStack();
     const pkg = importedPackage(stack, 'Pkg', 'firmware');
     const version = PackageVersion.fromPackageVersionAttributes(stack, 'V', { packageName: 'firmware', versionName: '1.4.0' });
@@ -147,13 +147,10 @@ describe('IAM', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: [
-          Match.objectLike({ Action: Match.arrayWith(['iot:GetPackageVersion']), Resource: versionsArn }),
+          { Effect: 'Allow', Action: 'iot:GetPackageVersion', Resource: versionsArn },
           {
             Effect: 'Allow',
-            Action: [
-              'iot:CreatePackageVersion', 'iot:DeletePackageVersion', 'iot:GetPackage', 'iot:GetPackageVersion',
-              'iot:TagResource', 'iot:UntagResource', 'iot:UpdatePackage', 'iot:UpdatePackageVersion',
-            ],
+            Action: ['iot:GetPackage', 'iot:GetPackageVersion', 'iot:TagResource', 'iot:UntagResource', 'iot:UpdatePackage'],
             Resource: packageArn,
           },
         ],

@@ -110,6 +110,16 @@ test('IAM names versions by package and version name, so deployments stay within
   expect(provider.inlinePolicySize()).toBeLessThan(10_240);
 });
 
+test('too many deployments in one stack fail synthesis with the inline-policy guard, which counts them', () => {
+  const stack = newStack();
+  const version = published(stack);
+  // Each deployment's policy names its job ARN and its targets: about 600 characters at worst.
+  for (let i = 0; i < 40; i++) {
+    new PackageDeployment(stack, `Rollout${i}`, { versions: [version], targets: [DeploymentTarget.thingName(`device-${i}`)] });
+  }
+  expect(() => Template.fromStack(stack)).toThrow(/inline policies would take up to \d+ characters, over IAM's limit of 10240.*use 0 different buckets\), and 40 for package deployments/s);
+});
+
 test('renders every setting', () => {
   const stack = newStack();
   new PackageDeployment(stack, 'Rollout', {

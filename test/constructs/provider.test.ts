@@ -8,8 +8,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import { inlinePolicySizeOfRole, logicalIdsOf, renderWorstCase } from './template-helpers';
 import { PackageVersion, SoftwarePackage } from '../../src';
+import { MANAGED_POLICY_LIMIT, PACKAGE_GROUP_LOGICAL_ID_PREFIX, PACKAGE_GROUPS } from '../../src/private/package-groups';
 import { ROLE_INLINE_POLICY_LIMIT } from '../../src/private/policy-size';
-import { MANAGED_POLICY_LIMIT, PACKAGE_GROUP_LOGICAL_ID_PREFIX, PACKAGE_GROUPS, PackageVersionProvider, PROVIDER_ID } from '../../src/private/provider';
+import { PackageVersionProvider, PROVIDER_ID } from '../../src/private/provider';
 
 type Resources = Record<string, { DependsOn?: string[]; Properties?: unknown }>;
 
@@ -79,7 +80,7 @@ describe('provider', () => {
     const groups = Object.keys(template.findResources('AWS::IAM::ManagedPolicy'));
     expect(groups.length).toBeGreaterThanOrEqual(1);
     expect(groups.length).toBeLessThanOrEqual(PACKAGE_GROUPS);
-    const arn = (name: string) => `arn:aws-iso-f:iot:eu-west-1:123456789012:package/${name}`;
+    const arn = (name: string) => `arn:aws-us-gov:iot:eu-west-1:123456789012:package/${name}`;
     expect(groupResources(template)).toEqual([0, 1, 2, 3, 4].flatMap((i) => [arn(`package-${i}`), `${arn(`package-${i}`)}/version/*`]).sort());
   });
 
@@ -272,28 +273,28 @@ describe('IAM', () => {
     const [[id, document]] = Object.entries(groupPolicies(template));
     expect(document.Statement).toEqual([{
       Action: [
+        'iot:AssociateSbomWithPackageVersion',
         'iot:CreatePackageVersion',
-        'iot:UpdatePackageVersion',
         'iot:DeletePackageVersion',
+        'iot:DisassociateSbomFromPackageVersion',
         'iot:GetPackageVersion',
+        'iot:ListSbomValidationResults',
         'iot:TagResource',
         'iot:UntagResource',
-        'iot:AssociateSbomWithPackageVersion',
-        'iot:DisassociateSbomFromPackageVersion',
-        'iot:ListSbomValidationResults',
+        'iot:UpdatePackageVersion',
       ],
       Effect: 'Allow',
-      Resource: 'arn:aws-iso-f:iot:eu-west-1:123456789012:package/firmware/version/*',
+      Resource: 'arn:aws-us-gov:iot:eu-west-1:123456789012:package/firmware/version/*',
     }, {
       Action: ['iot:CreatePackageVersion', 'iot:DeletePackageVersion', 'iot:GetPackage', 'iot:GetPackageVersion', 'iot:UpdatePackageVersion'],
       Effect: 'Allow',
-      Resource: 'arn:aws-iso-f:iot:eu-west-1:123456789012:package/firmware',
+      Resource: 'arn:aws-us-gov:iot:eu-west-1:123456789012:package/firmware',
     }]);
     expect(template.toJSON().Resources[id].Properties.Roles).toEqual([{ Ref: handlerRoleLogicalId(template) }]);
   });
 
-  test('a package group\'s description changes with its document and names its packages that are not literals, ' +
-    'so that CloudFormation replaces the policy when a package joins, leaves or is renamed', () => {
+  test('a package group\'s description changes with its document and with its packages\' names, known at synthesis or named ' +
+    'for deployment, so that CloudFormation replaces the policy when a package joins, leaves or is renamed', () => {
     const describe = (build: (stack: Stack) => void) => {
       const stack = newStack();
       build(stack);
@@ -308,12 +309,36 @@ describe('IAM', () => {
     })).toEqual(one);
     // Another package name: another document.
     expect(describe((stack) => new PackageVersion(stack, 'V', { packageName: 'modem', versionName: '1' }))).not.toEqual(one);
-    // A name by reference is in the description, where CloudFormation resolves it.
-    const [byRef] = describe((stack) => new PackageVersion(stack, 'V', {
-      packageName: new iot.CfnSoftwarePackage(stack, 'Pkg', { packageName: 'firmware' }).ref,
+    // A Ref of a CfnSoftwarePackage of the stack with a literal name: that
+    // name is in the revision (the document holds the Ref, which a rename
+    // does not change), not spelled out.
+    const byRef = (packageName: string) => describe((stack) => new PackageVersion(stack, 'V', {
+      packageName: new iot.CfnSoftwarePackage(stack, 'Pkg', { packageName }).ref,
       versionName: '1',
     }));
-    expect(JSON.stringify(byRef)).toMatch(/names: ".*\{"Ref":"Pkg"\}/);
+    expect(byRef('firmware')).toEqual([expect.stringMatching(/^cdk-iot-package-catalog: what the handler may do with 1 package\(s\), revision [0-9a-f]{16}$/)]);
+    expect(byRef('firmware')).toEqual(byRef('firmware'));
+    expect(byRef('modem')).not.toEqual(byRef('firmware'));
+    // A name known only at deployment (an import from another stack) is
+    // spelled out, where CloudFormation resolves it.
+    const [imported] = describe((stack) => new PackageVersion(stack, 'V', {
+      packageName: new iot.CfnSoftwarePackage(new Stack(stack.node.root as App, 'Other', { env: stack.env }), 'Pkg', { packageName: 'firmware' }).ref,
+      versionName: '1',
+    }));
+    expect(JSON.stringify(imported)).toMatch(/names: ".*\{"Fn::ImportValue":"Other:/);
+  });
+
+  test('a group lists its packages in the same order however the constructs are declared', () => {
+    const document = (names: string[]) => {
+      const stack = newStack();
+      names.forEach((packageName, i) => new PackageVersion(stack, `V${i}`, { packageName, versionName: '1' }));
+      return Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy');
+    };
+    // Enough names that some group holds several.
+    const names = [...Array(12).keys()].map((i) => `package-${i}`);
+    const forward = document(names);
+    expect(Object.values(forward).some((p) => [p.Properties.PolicyDocument.Statement[0].Resource].flat().length > 1)).toBe(true);
+    expect(document([...names].reverse())).toEqual(forward);
   });
 
   test('packages referenced from other stacks get a grant each, even when their construct ids are the same', () => {

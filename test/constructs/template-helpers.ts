@@ -26,11 +26,11 @@ export function renderWorstCase(value: unknown, resources: Record<string, { Type
     }
     if ('Ref' in obj) {
       const pseudo: Record<string, string> = {
-        'AWS::Partition': 'aws-iso-f',
+        'AWS::Partition': 'aws-us-gov',
         'AWS::Region': 'us-isof-south-1',
         'AWS::AccountId': '123456789012',
         // The longest stack name CloudFormation allows, and a stack id's UUID.
-        'AWS::StackId': `arn:aws-iso-f:cloudformation:us-isof-south-1:123456789012:stack/${'s'.repeat(128)}/${'0'.repeat(36)}`,
+        'AWS::StackId': `arn:aws-us-gov:cloudformation:us-isof-south-1:123456789012:stack/${'s'.repeat(128)}/${'0'.repeat(36)}`,
       };
       const target = resources[obj.Ref as string] as { Type: string; Properties?: { PackageName?: unknown } } | undefined;
       // A package's Ref is its name: a literal one is known.
@@ -45,9 +45,9 @@ export function renderWorstCase(value: unknown, resources: Record<string, { Type
     if ('Fn::GetAtt' in obj) {
       const [logicalId, attribute] = obj['Fn::GetAtt'] as [string, string];
       if (resources[logicalId]?.Type === 'AWS::Logs::LogGroup' && attribute === 'Arn') {
-        return `arn:aws-iso-f:logs:us-isof-south-1:123456789012:log-group:${'x'.repeat(512)}:*`;
+        return `arn:aws-us-gov:logs:us-isof-south-1:123456789012:log-group:${'x'.repeat(512)}:*`;
       }
-      return `arn:aws-iso-f:service:us-isof-south-1:123456789012:${'x'.repeat(100)}`;
+      return `arn:aws-us-gov:service:us-isof-south-1:123456789012:${'x'.repeat(100)}`;
     }
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, render(v)]));
   }

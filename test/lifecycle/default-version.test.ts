@@ -350,3 +350,30 @@ test('every call the handler made is allowed by the role of a stack with a versi
 
   expect(violations).toEqual([]);
 });
+
+test('the calls a designation makes are allowed by the role of a stack with only the designation: '
+  + 'on the versions it may only read them (Service Authorization data)', async () => {
+  // What the designation's handler calls: on the package, and reads of versions. The versions' own
+  // calls (create, update, delete, their tags) are left out: this stack declares no PackageVersion.
+  const onPackage = (r: { operation: string; resourceArn?: string | null }) =>
+    ['UpdatePackage', 'GetPackage', 'GetPackageVersion', 'ListTagsForResource'].includes(r.operation)
+    || (['TagResource', 'UntagResource'].includes(r.operation) && !(r.resourceArn ?? '').includes('/version/'));
+  const requests = handlerCalls(await env.moto.allRequests()).filter(onPackage);
+  expect(requests.some((r) => r.operation === 'UpdatePackage')).toBe(true);
+  expect(requests.some((r) => r.operation === 'GetPackageVersion')).toBe(true);
+  const stackId = `arn:aws:cloudformation:us-east-1:123456789012:stack/${STACK_NAME}/00000000-0000-4000-8000-000000000000`;
+  const stack = new Stack(new App(), STACK_NAME, { env: { account: '123456789012', region: 'us-east-1' } });
+  packageNamesOf(requests).forEach((packageName, i) => {
+    const version = PackageVersion.fromPackageVersionAttributes(stack, `Version${i}`, { packageName, versionName: '1.0.0' });
+    new PackageDefaultVersion(stack, `Default${i}`, { package: importedPackage(stack, `Package${i}`, packageName), version });
+  });
+  const provider = stack.node.findChild(PROVIDER_ID) as PackageVersionProvider;
+  const roleLogicalId = stack.getLogicalId(provider.handlerRole.node.defaultChild as CfnElement);
+  const template = Template.fromStack(stack).toJSON();
+  expect(JSON.stringify(template)).not.toContain('iot:DeletePackageVersion');
+
+  const violations = await findViolations(requests, template, { roleLogicalId, stackId });
+
+  expect(violations).toEqual([]);
+});
+
