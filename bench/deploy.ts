@@ -44,6 +44,8 @@ export interface PhaseMeasurement {
   readonly versionsMs: number;
   /** The median of each version's IN_PROGRESS to COMPLETE. */
   readonly perVersionMs: number;
+  /** The sum of each version's IN_PROGRESS to COMPLETE: what one at a time takes at least. */
+  readonly sumOfVersionsMs: number;
   /** The most versions in progress at one time. */
   readonly maxInFlight: number;
   /** The CLI's whole run (synthesis, assets, the stack operation). */
@@ -71,18 +73,22 @@ function cloudFormation(cloud: LocalCloud): CloudFormationClient {
   });
 }
 
-/** The stack's events since `since` (oldest first). */
-async function stackEvents(cfn: CloudFormationClient, stackId: string, since: Date): Promise<StackEvent[]> {
+/** The stack's events, oldest first. */
+async function stackEvents(cfn: CloudFormationClient, stackId: string): Promise<StackEvent[]> {
   const events: StackEvent[] = [];
   for await (const page of paginateDescribeStackEvents({ client: cfn }, { StackName: stackId })) {
     events.push(...(page.StackEvents ?? []));
   }
-  return events.filter((e) => e.Timestamp !== undefined && e.Timestamp >= since).reverse();
+  // DescribeStackEvents lists the newest first.
+  return events.filter((e) => e.Timestamp !== undefined).reverse();
 }
 
-/** The stack operation's timing, from the stack's and the versions' events since `since`. */
-async function timing(cfn: CloudFormationClient, stackId: string, op: 'CREATE' | 'DELETE', since: Date): Promise<Omit<PhaseMeasurement, 'cliMs' | 'calls'>> {
-  const events = await stackEvents(cfn, stackId, since);
+/**
+ * The stack operation's timing, from the stack's and the versions' events
+ * (the local cloud is new for each measurement: one create, one delete).
+ */
+async function timing(cfn: CloudFormationClient, stackId: string, op: 'CREATE' | 'DELETE'): Promise<Omit<PhaseMeasurement, 'cliMs' | 'calls'>> {
+  const events = await stackEvents(cfn, stackId);
   const at = (e: StackEvent) => e.Timestamp!.getTime();
   const ofStack = events.filter((e) => e.LogicalResourceId === BENCH_STACK);
   const start = ofStack.find((e) => e.ResourceStatus === `${op}_IN_PROGRESS`);
@@ -114,6 +120,7 @@ async function timing(cfn: CloudFormationClient, stackId: string, op: 'CREATE' |
     cloudFormationMs: at(end) - at(start),
     versionsMs: complete.length === 0 ? 0 : Math.max(...complete.map((s) => s.to)) - Math.min(...complete.map((s) => s.from)),
     perVersionMs: durations.length === 0 ? 0 : durations[Math.floor(durations.length / 2)],
+    sumOfVersionsMs: durations.reduce((sum, d) => sum + d, 0),
     maxInFlight,
   };
 }
@@ -137,6 +144,12 @@ export async function measureDeploy(
 ): Promise<DeployMeasurement> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-iot-package-catalog-bench-'));
   let cloud: LocalCloud | undefined;
+  // Ctrl-C ends no 'exit' handler: stop MiniStack (its own process group) and moto first.
+  const interrupted = (signal: NodeJS.Signals) => {
+    void (cloud?.stop() ?? Promise.resolve()).finally(() => process.kill(process.pid, signal));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     log('starting the local cloud ...');
     cloud = await startLocalCloud();
@@ -148,13 +161,11 @@ export async function measureDeploy(
     const phase = async (what: 'deploy' | 'destroy', run: () => Promise<CdkResult>, stackId: () => Promise<string>): Promise<PhaseMeasurement> => {
       log(`${what}: ${versions} versions in ${packages} packages, IoT at ${rate} requests per second ...`);
       const mark = (await cloud!.moto.requests()).length;
-      // CloudFormation's clock is this machine's; whole seconds, as its events may carry.
-      const since = new Date(Math.floor(Date.now() / 1000) * 1000);
       const started = Date.now();
       const result = await run();
       const cliMs = Date.now() - started;
       check(what, result);
-      const times = await timing(cfn, await stackId(), what === 'deploy' ? 'CREATE' : 'DELETE', since);
+      const times = await timing(cfn, await stackId(), what === 'deploy' ? 'CREATE' : 'DELETE');
       return { ...times, cliMs, calls: countCalls((await cloud!.moto.requests()).slice(mark)) };
     };
 
@@ -168,6 +179,8 @@ export async function measureDeploy(
     const destroyed = await phase('destroy', () => destroy(cloud!, app), async () => id);
     return { versions, packages, rate, lowerBoundMs: versions / rate * 1000, deploy: deployed, destroy: destroyed };
   } finally {
+    process.removeListener('SIGINT', interrupted);
+    process.removeListener('SIGTERM', interrupted);
     await cloud?.stop();
     fs.rmSync(workDir, { recursive: true, force: true });
   }

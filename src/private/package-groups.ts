@@ -16,7 +16,7 @@ import { ArnFormat, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IDependable } from 'constructs';
 import { acknowledgeWildcard, nagToken } from './nag';
-import { literalNameOfReferencedPackage, literalOrReferenceIdentity, soleReference } from './tokens';
+import { literalOrReferenceIdentity, soleReference } from './tokens';
 
 /** The logical ids of the package groups' policies: this and the group's number. Permanent once released. */
 export const PACKAGE_GROUP_LOGICAL_ID_PREFIX = 'IotPackageCatalogPackages';
@@ -179,8 +179,8 @@ export class PackageGroups {
       if (size > MANAGED_POLICY_LIMIT || descriptionLength > DESCRIPTION_LIMIT) {
         const over = size > MANAGED_POLICY_LIMIT
           ? `its policy would take up to ${size} characters, over IAM's limit of ${MANAGED_POLICY_LIMIT} for a managed policy`
-          : `the description that names its packages whose names are known only at deployment would take up to ${descriptionLength} ` +
-            `characters, over IAM's limit of ${DESCRIPTION_LIMIT}`;
+          : `the description that names its packages that are not literals would take up to ${descriptionLength} characters, ` +
+            `over IAM's limit of ${DESCRIPTION_LIMIT}`;
         errors.push(
           `The constructs of this stack use ${this.packages.size} different packages. Their IAM permissions are in ` +
           `${PACKAGE_GROUPS} managed policies on the shared handler role, each package in one of them; group '${group}' has ` +
@@ -233,28 +233,19 @@ export class PackageGroups {
    * The group policy's description, which changes whenever what the policy
    * grants may change, so that CloudFormation replaces the policy (a managed
    * policy's description cannot be updated): a hash of the policy's document
-   * as this stack resolves it, together with the literal name of each
-   * `CfnSoftwarePackage` of this stack whose `Ref` names a package (the
-   * document holds the `Ref`, which a rename does not change), and then the
-   * package names whose value is known only at deployment, such as imports
-   * from other stacks, as themselves.
+   * as this stack resolves it, followed by every package name that is a
+   * token, as itself, for CloudFormation to resolve at deployment. The
+   * document holds such a name as a `Ref` or an import, which stays the same
+   * when the package behind it is renamed (whether by its props or by an
+   * override); its value in the description does not.
    */
   private description(group: string, policy: iam.CfnManagedPolicy): string {
-    const stack = Stack.of(this.scope);
     const members = this.members(group);
-    const hashed = [JSON.stringify(stack.resolve(policy.policyDocument))];
-    const atDeployment: string[] = [];
-    for (const name of members.map((p) => p.packageName).filter((n) => Token.isUnresolved(n))) {
-      const literal = literalNameOfReferencedPackage(stack, name);
-      if (literal !== undefined) {
-        hashed.push(`${JSON.stringify(stack.resolve(name))}=${literal}`);
-      } else {
-        atDeployment.push(name);
-      }
-    }
-    const revision = createHash('sha256').update(hashed.join('\n')).digest('hex').slice(0, 16);
+    const document = JSON.stringify(Stack.of(this.scope).resolve(policy.policyDocument));
+    const revision = createHash('sha256').update(document).digest('hex').slice(0, 16);
     const text = `cdk-iot-package-catalog: what the handler may do with ${members.length} package(s), revision ${revision}`;
-    return atDeployment.length === 0 ? text : Fn.join('', [`${text}; names: `, Fn.join(' ', atDeployment)]);
+    const tokens = members.map((p) => p.packageName).filter((n) => Token.isUnresolved(n));
+    return tokens.length === 0 ? text : Fn.join('', [`${text}; names: `, Fn.join(' ', tokens)]);
   }
 
   private packageArn(packageName: string): string {

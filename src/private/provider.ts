@@ -59,11 +59,12 @@ const OBJECT_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
  * The custom-resource provider shared by all PackageVersions of a stack.
  *
  * One Lambda handler, one framework function, their roles and log groups.
- * Permissions for packages are added per package with
- * `policyForPackage`, and permissions to read artifacts and SBOMs per bucket
- * with `policyForBucket`, each in its own IAM policy that the versions
- * concerned depend on, so the permission exists when a version is created
- * and still exists when it is deleted, or rolled back, in CloudFormation's
+ * Permissions for packages are added per package with `policyForPackage`
+ * (in the managed policies of the package groups, see package-groups.ts),
+ * permissions to read artifacts and SBOMs per bucket with `policyForBucket`,
+ * and those of one resource with `policyFor`. The resources concerned depend
+ * on these policies, so the permission exists when a resource is created and
+ * still exists when it is deleted, or rolled back, in CloudFormation's
  * clean-up phase.
  */
 export class PackageVersionProvider extends Construct {
@@ -342,9 +343,11 @@ export class PackageVersionProvider extends Construct {
 
   /**
    * The size IAM would count for the handler role's inline policies, at
-   * worst: every statement the role has (its own default policy, the package
-   * and bucket policies, and whatever else is attached to it), with what is
-   * not known until deployment at its longest. Once the app is prepared.
+   * worst: every statement of its inline policies (its own default policy,
+   * the bucket policies, those of `policyFor`, and whatever else is attached
+   * to it; the package groups are managed policies, measured apart), with
+   * what is not known until deployment at its longest. Once the app is
+   * prepared.
    */
   public inlinePolicySize(): number {
     return roleInlinePolicySize(this.handlerRole, this.sizedValues());

@@ -355,6 +355,8 @@ test('the calls a designation makes are allowed by the role of a stack with only
   + 'on the versions it may only read them (Service Authorization data)', async () => {
   // What the designation's handler calls: on the package, and reads of versions. The versions' own
   // calls (create, update, delete, their tags) are left out: this stack declares no PackageVersion.
+  // Tags on version ARNs are left out with them, so a designation that tagged a version would pass
+  // here; its handler tags only the package.
   const onPackage = (r: { operation: string; resourceArn?: string | null }) =>
     ['UpdatePackage', 'GetPackage', 'GetPackageVersion', 'ListTagsForResource'].includes(r.operation)
     || (['TagResource', 'UntagResource'].includes(r.operation) && !(r.resourceArn ?? '').includes('/version/'));
