@@ -56,9 +56,9 @@ export interface PhaseMeasurement {
 export interface DeployMeasurement {
   readonly versions: number;
   readonly packages: number;
-  /** IoT requests accepted per second. */
+  /** IoT requests accepted per second (0: no throttle). */
   readonly rate: number;
-  /** One call per version ÷ the rate. */
+  /** One call per version ÷ the rate (0 without a throttle). */
   readonly lowerBoundMs: number;
   readonly deploy: PhaseMeasurement;
   readonly destroy: PhaseMeasurement;
@@ -138,7 +138,7 @@ function check(what: string, result: CdkResult): void {
   }
 }
 
-/** Deploys and destroys `versions` versions in `packages` packages with IoT at `rate` requests per second. */
+/** Deploys and destroys `versions` versions in `packages` packages with IoT at `rate` requests per second (0: unthrottled). */
 export async function measureDeploy(
   versions: number, packages: number, rate: number, log: (line: string) => void = () => {},
 ): Promise<DeployMeasurement> {
@@ -159,7 +159,7 @@ export async function measureDeploy(
     await cloud.moto.setBehaviour({ throttleRequestsPerSecond: rate });
 
     const phase = async (what: 'deploy' | 'destroy', run: () => Promise<CdkResult>, stackId: () => Promise<string>): Promise<PhaseMeasurement> => {
-      log(`${what}: ${versions} versions in ${packages} packages, IoT at ${rate} requests per second ...`);
+      log(`${what}: ${versions} versions in ${packages} packages, IoT ${rate > 0 ? `at ${rate} requests per second` : 'unthrottled'} ...`);
       const mark = (await cloud!.moto.requests()).length;
       const started = Date.now();
       const result = await run();
@@ -177,7 +177,7 @@ export async function measureDeploy(
     };
     const deployed = await phase('deploy', () => deploy(cloud!, app), stackIdNow);
     const destroyed = await phase('destroy', () => destroy(cloud!, app), async () => id);
-    return { versions, packages, rate, lowerBoundMs: versions / rate * 1000, deploy: deployed, destroy: destroyed };
+    return { versions, packages, rate, lowerBoundMs: rate > 0 ? versions / rate * 1000 : 0, deploy: deployed, destroy: destroyed };
   } finally {
     process.removeListener('SIGINT', interrupted);
     process.removeListener('SIGTERM', interrupted);

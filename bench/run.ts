@@ -105,7 +105,7 @@ function callRows(calls: readonly CallMeasurement[]): Row[] {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
 
-function deployRows(m: DeployMeasurement): Row[] {
+function deployRows(m: DeployMeasurement, engine?: DeployMeasurement): Row[] {
   const row = (what: string, p: PhaseMeasurement, goal: number): Row => {
     const r = ratio(p.cloudFormationMs, m.lowerBoundMs);
     return {
@@ -115,20 +115,27 @@ function deployRows(m: DeployMeasurement): Row[] {
       met: r <= goal,
     };
   };
-  return [row('Deploy', m.deploy, 1.2), row('Destroy', m.destroy, 2)];
+  const rows = [row('Deploy', m.deploy, 1.2), row('Destroy', m.destroy, 2)];
+  if (engine) {
+    const alone = (what: string, p: PhaseMeasurement): Row => ({
+      measure: `${what} of the same versions on the local cloud, IoT unthrottled (the engine alone), vs the same lower bound`,
+      value: `${x(ratio(p.cloudFormationMs, m.lowerBoundMs))} (${seconds(p.cloudFormationMs)} vs ${seconds(m.lowerBoundMs)})`,
+      goal: 'report',
+    });
+    rows.push(alone('Deploy', engine.deploy), alone('Destroy', engine.destroy));
+  }
+  return rows;
 }
 
 /** Where the deploy's and destroy's time goes, for RESULTS.md. */
 function deployLines(m: DeployMeasurement): string[] {
   const line = (what: string, p: PhaseMeasurement) =>
-    `- ${what}: CloudFormation ${seconds(p.cloudFormationMs)} (the CLI's whole run ${seconds(p.cliMs)}); the versions from the first ` +
+    `- ${what}${m.rate > 0 ? '' : ', IoT unthrottled'}: CloudFormation ${seconds(p.cloudFormationMs)} (the CLI's whole run ${seconds(p.cliMs)}); the versions from the first ` +
     `start to the last end ${seconds(p.versionsMs)}, ${p.perVersionMs} ms each (median), at most ${p.maxInFlight} at a time; ` +
     `the handler's IoT calls ${p.calls.ok} accepted (${(p.calls.ok / m.versions).toFixed(2)} per version, ` +
-    `${x(p.calls.ok / m.rate * 1000 / m.lowerBoundMs)} of the lower bound at ${m.rate} per second), ${p.calls.throttled} throttled, ${p.calls.other} other.` +
-    (p.maxInFlight === 1
-      ? ` One at a time, the versions' own times add up to ${seconds(p.sumOfVersionsMs)} ` +
-        `(${x(p.sumOfVersionsMs / m.lowerBoundMs)} of the lower bound).`
-      : '');
+    (m.rate > 0 ? `${x(p.calls.ok / m.rate * 1000 / m.lowerBoundMs)} of the lower bound at ${m.rate} per second), ` : 'no throttle), ') +
+    `${p.calls.throttled} throttled, ${p.calls.other} other.` +
+    (p.maxInFlight === 1 ? ` One at a time, the versions' own times add up to ${seconds(p.sumOfVersionsMs)}.` : '');
   return [line('Deploy', m.deploy), line('Destroy', m.destroy)];
 }
 
@@ -154,9 +161,12 @@ async function main(): Promise<void> {
   console.log('counting the handler\'s IoT calls per operation against moto ...');
   rows.push(...callRows(await measureCalls()));
   let deployed: DeployMeasurement | undefined;
+  let engine: DeployMeasurement | undefined;
   try {
     deployed = await measureDeploy(DEPLOY.versions, DEPLOY.packages, DEPLOY.rate, console.log);
-    rows.push(...deployRows(deployed));
+    // The same without a throttle: what the local cloud's engine itself takes.
+    engine = quick ? undefined : await measureDeploy(DEPLOY.versions, DEPLOY.packages, 0, console.log);
+    rows.push(...deployRows(deployed, engine));
   } catch (e) {
     // The other measurements still count; the run fails at the end.
     console.error(e);
@@ -165,8 +175,8 @@ async function main(): Promise<void> {
   }
   const output = table(rows);
   console.log(`\n${output}`);
-  if (!quick && deployed) {
-    fs.writeFileSync(RESULTS, resultsFile(output, deployed));
+  if (!quick && deployed && engine) {
+    fs.writeFileSync(RESULTS, resultsFile(output, deployed, engine));
     console.log(`\nwritten to ${path.relative(process.cwd(), RESULTS)}`);
   } else if (!quick) {
     console.log(`\n${path.relative(process.cwd(), RESULTS)} is not written: the deploy failed`);
@@ -194,7 +204,7 @@ function overheadLines(): string[] {
   ];
 }
 
-function resultsFile(output: string, deployed: DeployMeasurement): string {
+function resultsFile(output: string, deployed: DeployMeasurement, engine: DeployMeasurement): string {
   const cpus = os.cpus();
   return [
     '# Benchmark results',
@@ -236,6 +246,7 @@ function resultsFile(output: string, deployed: DeployMeasurement): string {
     'IN_PROGRESS to its COMPLETE; the CLI\'s synthesis and asset publishing are not in it.',
     '',
     ...deployLines(deployed),
+    ...deployLines(engine),
     '',
     ...(deployed.deploy.maxInFlight === 1 && deployed.destroy.maxInFlight === 1 ? [
       'The local cloud\'s engine creates and deletes one resource at a time, so each version waits for its own round trip',
@@ -244,6 +255,14 @@ function resultsFile(output: string, deployed: DeployMeasurement): string {
       'in parallel, where the rate is the bound: test/load/storm.test.ts sends the same 450 versions 25 at a time through the',
       'real framework and handler to moto at 10 requests per second, with 5% server errors on top, and prints its ratios.',
     ] : []),
+    '',
+    ...(['deploy', 'destroy'] as const).map((phase) => {
+      const throttled = deployed[phase].cloudFormationMs;
+      const alone = engine[phase].cloudFormationMs;
+      return `The ${phase} without a throttle takes ${seconds(alone)} (${x(alone / deployed.lowerBoundMs)} of the lower bound): the engine's own ` +
+        `time for these versions one at a time. The throttle adds ${seconds(Math.max(0, throttled - alone))}, the back-off of the ` +
+        `${deployed[phase].calls.throttled} refused requests (the SDK's adaptive retries wait up to a second, at random, after a throttle).`;
+    }),
     'A delete makes two IoT calls: ListTagsForResource, to see the creation marker that says this stack made the version,',
     'then DeletePackageVersion. With one limit for all operations, 2× the lower bound is the floor for a destroy that',
     'deletes nothing it did not create; dropping the check is what would take it lower.',
