@@ -273,6 +273,7 @@ function resultsFile(output: string, deployed: DeployMeasurement, engine: Deploy
     'The back-off is the SDK\'s (adaptive retries, which also pace a client that was throttled); a shorter first wait would',
     'bring this serial deploy closer to its floor, but how real IoT throttles (per operation or per account, with what',
     'burst) is unverified, and the storm test with 25 versions in flight is what the retries are tuned for.',
+    '',
     'A delete makes two IoT calls: ListTagsForResource, to see the creation marker that says this stack made the version,',
     'then DeletePackageVersion. With one limit for all operations, 2× the lower bound is the floor for a destroy that',
     'deletes nothing it did not create; dropping the check is what would take it lower.',
