@@ -92,6 +92,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The handler's only credential provider (lambda/aws/environment-credentials.ts):
     // the version the clients above already depend on, so the bundle holds one copy.
     '@aws-sdk/credential-provider-env@3.972.85',
+    // The handler's retry strategy (lambda/aws/send.ts): the version the
+    // clients above already depend on, so the bundle holds one copy.
+    '@smithy/core@3.41.1',
     `esbuild@${ESBUILD_VERSION}`,
     `aws-cdk@${AWS_CDK_CLI_VERSION}`,
     '@types/aws-lambda@^8.10.160',

@@ -265,14 +265,15 @@ function resultsFile(output: string, deployed: DeployMeasurement, engine: Deploy
         `- The ${phase}: without a throttle it takes ${seconds(alone)} (${x(alone / deployed.lowerBoundMs)} of the lower bound), the engine's own time. ` +
         `At ${deployed.rate} per second its ${p.calls.ok} calls need ${seconds(callsMs)} (${x(callsMs / deployed.lowerBoundMs)}), the floor at this ` +
         `rate. The remaining ${seconds(Math.max(0, p.cloudFormationMs - floorMs))} (${x(Math.max(0, p.cloudFormationMs - floorMs) / deployed.lowerBoundMs)}) ` +
-        `is the back-off after the ${p.calls.throttled} refused requests: after a throttle the SDK's retries wait up to a second, at ` +
-        'random, while this throttle\'s one-second window usually frees sooner.',
+        `is the back-off after the ${p.calls.throttled} refused requests, and the pacing of the client after them.`,
       ];
     }),
     '',
-    'The back-off is the SDK\'s (adaptive retries, which also pace a client that was throttled); a shorter first wait would',
-    'bring this serial deploy closer to its floor, but how real IoT throttles (per operation or per account, with what',
-    'burst) is unverified, and the storm test with 25 versions in flight is what the retries are tuned for.',
+    'After a throttle the handler\'s retries wait up to 0.1 s at first, doubling with each retry (lambda/aws/send.ts,',
+    'RetryBackoff), and the SDK\'s adaptive rate limiter paces the client. The SDK\'s own first wait, up to a second, cost',
+    'this serial deploy 0.44× and the destroy 0.84× of the lower bound in the runs before the change. How real IoT',
+    'throttles (per operation or per account, with what burst) is unverified; test/load/storm.test.ts, with 25 versions',
+    'in flight, is the other case the retries must serve, and it prints its ratios.',
     '',
     'A delete makes two IoT calls: ListTagsForResource, to see the creation marker that says this stack made the version,',
     'then DeletePackageVersion. With one limit for all operations, 2× the lower bound is the floor for a destroy that',

@@ -9,11 +9,11 @@
  * never assumed.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CLIENT_CONFIG, recordRetries, send, waitOutThrottling } from './send';
+import { clientConfig, recordRetries, send, waitOutThrottling } from './send';
 import { callFailed } from '../errors';
 import { log } from '../log';
 
-export const cloudFormation = waitOutThrottling(recordRetries(new CloudFormationClient(CLIENT_CONFIG)));
+export const cloudFormation = waitOutThrottling(recordRetries(new CloudFormationClient(clientConfig())));
 
 /** The current status of the stack `stackId`, e.g. 'UPDATE_ROLLBACK_IN_PROGRESS'. */
 export async function readStackStatus(stackId: string): Promise<string> {

@@ -28,10 +28,10 @@ import {
   UpdatePackageVersionCommand,
   UpdatePackageVersionCommandInput,
 } from '@aws-sdk/client-iot';
-import { CLIENT_CONFIG, recordRetries, send, waitOutThrottling } from './send';
+import { clientConfig, recordRetries, send, waitOutThrottling } from './send';
 import { callFailed, errorName, summarizeKeys } from '../errors';
 
-export const iot = waitOutThrottling(recordRetries(new IoTClient(CLIENT_CONFIG)));
+export const iot = waitOutThrottling(recordRetries(new IoTClient(clientConfig())));
 
 function isNotFound(error: unknown): boolean {
   return errorName(error) === 'ResourceNotFoundException';

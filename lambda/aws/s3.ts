@@ -8,7 +8,7 @@
  * created, or when the template names another object.
  */
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CLIENT_CONFIG, recordRetries, send, waitOutThrottling } from './send';
+import { clientConfig, recordRetries, send, waitOutThrottling } from './send';
 import { callFailed, errorName } from '../errors';
 
 /**
@@ -18,7 +18,7 @@ import { callFailed, errorName } from '../errors';
  */
 const endpointOverridden = Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL);
 
-export const s3 = waitOutThrottling(recordRetries(new S3Client({ ...CLIENT_CONFIG, forcePathStyle: endpointOverridden })));
+export const s3 = waitOutThrottling(recordRetries(new S3Client({ ...clientConfig(), forcePathStyle: endpointOverridden })));
 
 /** What the object is, in messages, e.g. "Artifact s3://bucket/key". */
 function subject(what: string, bucket: string, key: string): string {

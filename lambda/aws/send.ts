@@ -16,6 +16,7 @@
  * the handler's time does; a throttled request is one IoT refused without
  * acting on it.
  */
+import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import { currentInvocation, MAX_ATTEMPT_MS, noteRetry, sleep, timeLeft } from '../deadline';
 import { DeadlineError, errorName, isThrottling } from '../errors';
 import { log } from '../log';
@@ -32,8 +33,50 @@ export const THROTTLING_PAUSE_MS = 1_000;
 /** The longest such pause (the SDK's own longest back-off). */
 export const MAX_THROTTLING_PAUSE_MS = 20_000;
 
-/** The SDK client configuration every client of the handler uses. */
-export const CLIENT_CONFIG = { maxAttempts: MAX_ATTEMPTS, retryMode: 'adaptive' } as const;
+/**
+ * The first retry after a throttle waits up to this long, at random; each
+ * further retry of the call up to twice as long as the one before, at most
+ * MAX_THROTTLING_PAUSE_MS. The SDK's own base is a second; the adaptive rate
+ * limiter already paces a client that was throttled, so the back-off only
+ * needs to spread the retries, and a serial caller (CloudFormation engines
+ * that run one resource at a time) no longer waits a second for a window
+ * that frees sooner.
+ */
+export const THROTTLED_RETRY_BASE_MS = 100;
+
+/** The SDK's base for retries after other errors, kept as it is. */
+const RETRY_BASE_MS = 50;
+
+/**
+ * The retry back-off: the SDK's (random, doubling, capped), with
+ * THROTTLED_RETRY_BASE_MS after a throttle. The SDK sets the base before each
+ * retry: RETRY_BASE_MS, as configured below, for other errors, and its own
+ * throttling base otherwise.
+ */
+export class RetryBackoff {
+  private base = RETRY_BASE_MS;
+
+  public setDelayBase(delay: number): void {
+    this.base = delay === RETRY_BASE_MS ? RETRY_BASE_MS : THROTTLED_RETRY_BASE_MS;
+  }
+
+  public computeNextBackoffDelay(retry: number): number {
+    return Math.floor(Math.random() * Math.min(this.base * 2 ** Math.min(retry, 30), MAX_THROTTLING_PAUSE_MS));
+  }
+}
+
+/**
+ * The SDK client configuration of every client of the handler: adaptive
+ * retries (a client-side rate limiter), up to MAX_ATTEMPTS, with RetryBackoff.
+ * A new strategy per client: the rate limiter and the retry quota are a
+ * client's own.
+ */
+export function clientConfig(): { maxAttempts: number; retryStrategy: AdaptiveRetryStrategy } {
+  return {
+    maxAttempts: MAX_ATTEMPTS,
+    retryStrategy: new AdaptiveRetryStrategy(MAX_ATTEMPTS, { maxAttempts: MAX_ATTEMPTS, baseDelay: RETRY_BASE_MS, backoff: new RetryBackoff() }),
+  };
+}
 
 type MiddlewareStack = {
   addRelativeTo(middleware: unknown, options: { name: string; relation: 'before' | 'after'; toMiddleware: string }): void;

@@ -11,7 +11,8 @@ import { cloudFormation } from '../../../lambda/aws/cloudformation';
 import { iot } from '../../../lambda/aws/iot';
 import { s3 } from '../../../lambda/aws/s3';
 import {
-  CallOptions, CLIENT_CONFIG, isThrottlingError, isTransientError, MAX_ATTEMPTS, MAX_THROTTLING_PAUSE_MS, recordRetries, send, throttlingPause,
+  CallOptions, clientConfig, isThrottlingError, isTransientError, MAX_ATTEMPTS, MAX_THROTTLING_PAUSE_MS, recordRetries, RetryBackoff, send,
+  THROTTLED_RETRY_BASE_MS, throttlingPause,
   waitOutThrottling,
 } from '../../../lambda/aws/send';
 import { inCleanup, MAX_ATTEMPT_MS, noteRetry, withDeadline } from '../../../lambda/deadline';
@@ -115,7 +116,9 @@ describe('the clients', () => {
     ['S3', s3 as never],
   ])('%s retries with adaptive back-off, up to MAX_ATTEMPTS, records its retries and waits out throttling', async (_label, client) => {
     expect(MAX_ATTEMPTS).toBe(10);
-    expect(CLIENT_CONFIG).toEqual({ maxAttempts: 10, retryMode: 'adaptive' });
+    expect(clientConfig()).toEqual({ maxAttempts: 10, retryStrategy: expect.objectContaining({ mode: 'adaptive' }) });
+    // Each client its own strategy: its own rate limiter and retry quota.
+    expect(clientConfig().retryStrategy).not.toBe(clientConfig().retryStrategy);
     expect(await client.config.maxAttempts()).toBe(10);
     expect((await client.config.retryStrategy() as { mode?: string }).mode).toBe('adaptive');
     const stack = (client as unknown as IoTClient).middlewareStack.identify();
@@ -130,6 +133,55 @@ describe('the clients', () => {
   });
 });
 
+describe('the retry back-off', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test('after a throttle: up to THROTTLED_RETRY_BASE_MS at first, doubling, at most MAX_THROTTLING_PAUSE_MS; after other errors the SDK\'s 50 ms', () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.999);
+    const backoff = new RetryBackoff();
+    // The SDK sets its own throttling base (a second) before a retry after a throttle.
+    backoff.setDelayBase(1_000);
+    expect([0, 1, 2, 3].map((retry) => backoff.computeNextBackoffDelay(retry))).toEqual([99, 199, 399, 799]);
+    expect(THROTTLED_RETRY_BASE_MS).toBe(100);
+    expect(backoff.computeNextBackoffDelay(20)).toBe(Math.floor(0.999 * MAX_THROTTLING_PAUSE_MS));
+    // ... and the configured base before a retry after another error.
+    backoff.setDelayBase(50);
+    expect([0, 1].map((retry) => backoff.computeNextBackoffDelay(retry))).toEqual([49, 99]);
+  });
+
+  test('a real client throttled once waits at most the short back-off before its retry', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.999);
+    const waits: number[] = [];
+    const realSetTimeout = global.setTimeout;
+    jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      waits.push(ms ?? 0);
+      return realSetTimeout(fn, 0);
+    }) as never);
+    let attempts = 0;
+    const client = new IoTClient({
+      ...clientConfig(),
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' },
+      requestHandler: {
+        handle: async () => {
+          attempts++;
+          return attempts === 1
+            ? { response: { statusCode: 400, headers: { 'x-amzn-errortype': 'ThrottlingException', 'content-type': 'application/json' }, body: Readable.from([Buffer.from('{"message":"Rate exceeded"}')]) } }
+            : { response: { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from('{"packageName":"firmware"}')]) } };
+        },
+      } as never,
+    });
+
+    const out = await client.send(new GetPackageCommand({ packageName: 'firmware' }));
+
+    expect(out.packageName).toBe('firmware');
+    expect(attempts).toBe(2);
+    // The retry's back-off comes first: under 100 ms, where the SDK's own would be up to a second.
+    // (Then the adaptive rate limiter paces the client; its waits are not the back-off.)
+    expect(waits.find((ms) => ms > 0)).toBe(99);
+  });
+});
+
 describe('a real SDK client against IoT that throttles', () => {
   /**
    * An IoT client whose every attempt is answered ThrottlingException; from
@@ -139,7 +191,7 @@ describe('a real SDK client against IoT that throttles', () => {
   function throttledClient(hangFrom = Infinity): { client: IoTClient; attempts: () => number } {
     let attempts = 0;
     const client = recordRetries(new IoTClient({
-      ...CLIENT_CONFIG,
+      ...clientConfig(),
       region: 'eu-west-1',
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' },
       requestHandler: {
