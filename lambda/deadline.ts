@@ -12,6 +12,10 @@
  * The deadline lives in an AsyncLocalStorage, not a module variable: in
  * tests two invocations of the same module may run at once (a Delete that
  * overtakes its Create).
+ *
+ * Deadlines are kept on the monotonic clock (`now()`), not the wall clock: a
+ * wall clock stepped by time synchronization would otherwise end the work
+ * early, or let it run past Lambda's timeout.
  */
 import { AsyncLocalStorage } from 'async_hooks';
 
@@ -32,9 +36,9 @@ export interface RemainingTime {
 
 /** One invocation's time. */
 export interface Invocation {
-  /** Epoch ms by which every call, cleanup included, has ended. */
+  /** The time (`now()`) by which every call, cleanup included, has ended. */
   readonly deadline: number;
-  /** Epoch ms by which forward work stops. */
+  /** The time (`now()`) by which forward work stops. */
   readonly forwardDeadline: number;
   /** Whether cleanup is running: calls may then use the reserve. */
   cleanup: boolean;
@@ -43,6 +47,11 @@ export interface Invocation {
 }
 
 const storage = new AsyncLocalStorage<Invocation>();
+
+/** Whole milliseconds on the monotonic clock (the global `performance`); only differences between two readings mean anything. */
+export function now(): number {
+  return Math.floor(performance.now());
+}
 
 /** Runs `fn` with the deadline the Lambda context gives. */
 export function withDeadline<T>(context: RemainingTime | undefined, fn: () => Promise<T>): Promise<T> {
@@ -57,7 +66,7 @@ export function currentInvocation(): Invocation {
 /** Milliseconds left in the current phase (forward work, or cleanup). */
 export function timeLeft(): number {
   const inv = currentInvocation();
-  return (inv.cleanup ? inv.deadline : inv.forwardDeadline) - Date.now();
+  return (inv.cleanup ? inv.deadline : inv.forwardDeadline) - now();
 }
 
 /** Runs cleanup work, which may use the reserve that forward work leaves. */
@@ -81,11 +90,11 @@ export function noteRetry(name: string): void {
 }
 
 function newInvocation(context: RemainingTime | undefined): Invocation {
-  const remaining = context?.getRemainingTimeInMillis() ?? DEFAULT_REMAINING_MS;
-  const now = Date.now();
-  const deadline = now + Math.max(0, remaining - RESPONSE_MARGIN_MS);
+  const remaining = Math.floor(context?.getRemainingTimeInMillis() ?? DEFAULT_REMAINING_MS);
+  const start = now();
+  const deadline = start + Math.max(0, remaining - RESPONSE_MARGIN_MS);
   const reserve = Math.min(MAX_RESERVE_MS, Math.max(MIN_RESERVE_MS, Math.floor(remaining / 5)));
-  return { deadline, forwardDeadline: Math.max(now, deadline - reserve), cleanup: false };
+  return { deadline, forwardDeadline: Math.max(start, deadline - reserve), cleanup: false };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-iot';
 import { iot } from './iot';
 import { send } from './send';
-import { timeLeft, sleep } from '../deadline';
+import { now, sleep, timeLeft } from '../deadline';
 import { callFailed, errorName } from '../errors';
 import { log } from '../log';
 
@@ -85,13 +85,13 @@ export async function updatePackageConfiguration(config: VersionUpdateByJobsConf
  * consistent. `alsoRetry` names other errors to retry the same way.
  */
 export async function retryWhileDenied<T>(call: () => Promise<T>, alsoRetry: (e: unknown) => boolean = () => false): Promise<T> {
-  const until = Date.now() + Math.min(IAM_PROPAGATION_MS, timeLeft());
+  const until = now() + Math.min(IAM_PROPAGATION_MS, timeLeft());
   for (let attempt = 1, delay = 1_000; ; attempt++, delay = Math.min(delay * 2, 8_000)) {
     try {
       return await call();
     } catch (e) {
       const denied = ['AccessDeniedException', 'UnauthorizedException'].includes(errorName(e)) || alsoRetry(e);
-      if (!denied || Date.now() + delay >= until) {
+      if (!denied || now() + delay >= until) {
         throw e;
       }
       log('IoT refused the call, maybe because a new IAM policy or role has not taken effect yet: retrying',

@@ -12,7 +12,7 @@
 import { JobProcessDetails } from '@aws-sdk/client-iot';
 import { RolloutWait } from './properties';
 import { cancelJob, findJob } from '../aws/jobs';
-import { inCleanup, sleep, timeLeft } from '../deadline';
+import { inCleanup, now, sleep, timeLeft } from '../deadline';
 import { log } from '../log';
 
 /** Succeeded and targeted things of a job. */
@@ -38,7 +38,7 @@ export async function waitForRollout(jobId: string, wait: RolloutWait): Promise<
 }
 
 async function poll(jobId: string, wait: RolloutWait): Promise<void> {
-  const until = Date.now() + wait.timeoutMs;
+  const until = now() + wait.timeoutMs;
   for (;;) {
     const job = await findJob(jobId);
     if (!job) {
@@ -58,7 +58,7 @@ async function poll(jobId: string, wait: RolloutWait): Promise<void> {
     if (job.status === 'COMPLETED') {
       throw new Error(`Rollout wait failed: job '${jobId}' completed with ${summary}`);
     }
-    const left = Math.min(until - Date.now(), timeLeft());
+    const left = Math.min(until - now(), timeLeft());
     if (left < wait.pollMs) {
       throw new Error(`Rollout wait failed: time ran out for job '${jobId}' with ${summary}. ` +
         'The wait lasts at most its timeout and the handler\'s timeout less a reserve for cleanup; the job is cancelled');

@@ -12,7 +12,7 @@ import { stepsBetween } from './status';
 import { CREATION_MARKER_TAG } from '../../src/shared/contract';
 import { readStackStatus } from '../aws/cloudformation';
 import { createPackageVersion, deletePackageVersion, findPackage, findPackageVersion, listTags, tagResource } from '../aws/iot';
-import { inCleanup, sleep, timeLeft } from '../deadline';
+import { inCleanup, now, sleep, timeLeft } from '../deadline';
 import { callFailed, DeadlineError, errorName, sentence, truncate } from '../errors';
 import { log } from '../log';
 import { Caller, callerOf, markerValue, parseMarker, sameStack } from '../ownership';
@@ -225,12 +225,12 @@ async function createFailure(desired: DesiredVersion, cause: unknown): Promise<E
  * and IAM is eventually consistent.
  */
 export async function retryWhileAccessDenied<T>(call: () => Promise<T>): Promise<T> {
-  const until = Date.now() + Math.min(IAM_PROPAGATION_MS, timeLeft());
+  const until = now() + Math.min(IAM_PROPAGATION_MS, timeLeft());
   for (let attempt = 1, delay = 1_000; ; attempt++, delay = Math.min(delay * 2, 8_000)) {
     try {
       return await call();
     } catch (e) {
-      if (errorName(e) !== 'AccessDeniedException' || Date.now() + delay >= until) {
+      if (errorName(e) !== 'AccessDeniedException' || now() + delay >= until) {
         throw e;
       }
       log('IoT denied access, maybe because a new IAM policy has not taken effect yet: retrying', { attempt, delayMs: delay });

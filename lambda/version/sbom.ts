@@ -9,7 +9,7 @@
  */
 import type { GetPackageVersionCommandOutput } from '@aws-sdk/client-iot';
 import { associateSbom, disassociateSbom, failedSbomResults, findPackageVersion, S3Object } from '../aws/iot';
-import { sleep, timeLeft } from '../deadline';
+import { now, sleep, timeLeft } from '../deadline';
 import { errorName, truncate } from '../errors';
 import { log } from '../log';
 
@@ -61,9 +61,9 @@ async function afterRunningValidation<T>(packageName: string, versionName: strin
     }
     const version = `${packageName}/${versionName}`;
     log('IoT is still validating the previous SBOM: waiting for it before changing the SBOM', { version });
-    const started = Date.now();
+    const started = now();
     await untilValidated(packageName, versionName, () => new Error(
-      `IoT was still validating the previous SBOM of package version '${version}' after ${Math.round((Date.now() - started) / 1000)} s, ` +
+      `IoT was still validating the previous SBOM of package version '${version}' after ${Math.round((now() - started) / 1000)} s, ` +
       'when the handler\'s time ran out, and refuses another SBOM change until it has finished (ConflictException). ' +
       'Deploy again once the validation has finished.'));
     return change();
@@ -78,14 +78,14 @@ async function afterRunningValidation<T>(packageName: string, versionName: strin
  */
 export async function awaitSbomValidation(packageName: string, versionName: string): Promise<string> {
   const version = `${packageName}/${versionName}`;
-  const started = Date.now();
+  const started = now();
   const live = await untilValidated(packageName, versionName, () => new Error(
-    `IoT was still validating the SBOM of package version '${version}' after ${Math.round((Date.now() - started) / 1000)} s, ` +
+    `IoT was still validating the SBOM of package version '${version}' after ${Math.round((now() - started) / 1000)} s, ` +
     'when the handler\'s time ran out. Deploy again to wait longer, or turn waitForSbomValidation off and check ' +
     'the sbomValidationStatus attribute later.'));
   const status = live?.sbomValidationStatus;
   if (status === 'SUCCEEDED') {
-    log('SBOM validated', { version, waitedMs: Date.now() - started });
+    log('SBOM validated', { version, waitedMs: now() - started });
     return status;
   }
   if (status === 'FAILED') {

@@ -11,6 +11,7 @@ import {
   MAX_RESERVE_MS,
   MIN_RESERVE_MS,
   noteRetry,
+  now,
   RESPONSE_MARGIN_MS,
   sleep,
   timeLeft,
@@ -18,6 +19,8 @@ import {
 } from '../../lambda/deadline';
 
 const NOW = 1_700_000_000_000;
+/** The monotonic clock's reading when the fake clock was set. */
+let start: number;
 
 function invocationFor(remainingMs: number | undefined): Promise<Invocation> {
   const context = remainingMs === undefined ? undefined : { getRemainingTimeInMillis: () => remainingMs };
@@ -25,7 +28,10 @@ function invocationFor(remainingMs: number | undefined): Promise<Invocation> {
 }
 
 describe('with a fixed clock', () => {
-  beforeEach(() => jest.useFakeTimers({ now: NOW }));
+  beforeEach(() => {
+    jest.useFakeTimers({ now: NOW });
+    start = now();
+  });
   afterEach(() => jest.useRealTimers());
 
   test('the constants', () => {
@@ -42,11 +48,12 @@ describe('with a fixed clock', () => {
     ['forward work gets nothing when the reserve takes all', 3_000, 2_000, 0],
     ['less than the margin: both deadlines are now', 400, 0, 0],
     ['nothing remaining', 0, 0, 0],
+    ['a fraction of a millisecond is dropped (timers take whole ones)', 8_000.9, 7_000, 5_000],
   ])('%s (%d ms remaining)', async (_label, remainingMs, deadline, forward) => {
     const inv = await invocationFor(remainingMs);
 
-    expect(inv.deadline - NOW).toBe(deadline);
-    expect(inv.forwardDeadline - NOW).toBe(forward);
+    expect(inv.deadline - start).toBe(deadline);
+    expect(inv.forwardDeadline - start).toBe(forward);
     expect(inv.cleanup).toBe(false);
     expect(inv.lastRetried).toBeUndefined();
   });
@@ -54,24 +61,34 @@ describe('with a fixed clock', () => {
   test('without a context, the default of 5 minutes', async () => {
     const inv = await invocationFor(undefined);
 
-    expect(inv.deadline - NOW).toBe(299_000);
-    expect(inv.forwardDeadline - NOW).toBe(239_000);
+    expect(inv.deadline - start).toBe(299_000);
+    expect(inv.forwardDeadline - start).toBe(239_000);
   });
 
   test('outside withDeadline, each call gets a fresh default invocation', () => {
     const a = currentInvocation();
     a.cleanup = true;
 
-    expect(currentInvocation()).toEqual({ deadline: NOW + 299_000, forwardDeadline: NOW + 239_000, cleanup: false });
+    expect(currentInvocation()).toEqual({ deadline: start + 299_000, forwardDeadline: start + 239_000, cleanup: false });
   });
 
   test('timeLeft counts to the forward deadline, and to the deadline in cleanup', async () => {
     await withDeadline({ getRemainingTimeInMillis: () => 30_000 }, async () => {
       expect(timeLeft()).toBe(23_000);
       await inCleanup(async () => expect(timeLeft()).toBe(29_000));
-      jest.setSystemTime(NOW + 25_000);
+      jest.advanceTimersByTime(25_000);
       expect(timeLeft()).toBe(-2_000);
       await inCleanup(async () => expect(timeLeft()).toBe(4_000));
+    });
+  });
+
+  test('a step of the wall clock (time synchronization) moves no deadline', async () => {
+    await withDeadline({ getRemainingTimeInMillis: () => 30_000 }, async () => {
+      jest.setSystemTime(NOW + 60_000);
+      expect(Date.now()).toBe(NOW + 60_000);
+      expect(timeLeft()).toBe(23_000);
+      jest.setSystemTime(NOW - 60_000);
+      await inCleanup(async () => expect(timeLeft()).toBe(29_000));
     });
   });
 });

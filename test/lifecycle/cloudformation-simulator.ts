@@ -258,8 +258,8 @@ export class CloudFormationSimulator {
       this.invocations++;
       const event = JSON.parse(req.Payload);
       // As Lambda's: the time left until the function's timeout.
-      const deadline = Date.now() + (this.remainingTimeMs.get(event.RequestId) ?? 5 * 60_000);
-      const context = { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
+      const deadline = performance.now() + (this.remainingTimeMs.get(event.RequestId) ?? 5 * 60_000);
+      const context = { getRemainingTimeInMillis: () => Math.max(0, Math.floor(deadline - performance.now())) };
       try {
         const result = await handler(event, context);
         return { StatusCode: 200, Payload: Buffer.from(JSON.stringify(result ?? null)) };

@@ -146,9 +146,9 @@ async function phase(
   const from = (await moto.requests()).length;
   const logsFrom = cfn.logs.length;
   await moto.setBehaviour(STORM);
-  const started = Date.now();
+  const started = performance.now();
   const responses = await inFlight(resources, IN_FLIGHT, (r, slot) => send(r, slot).catch((e: Error) => failedResponse(r, e)));
-  const elapsedMs = Date.now() - started;
+  const elapsedMs = performance.now() - started;
   await moto.setBehaviour(CALM);
 
   const iotCalls = (await handlerCalls()).filter((r) => r.index >= from);

@@ -66,10 +66,10 @@ describe('send', () => {
 
   test('a call cut off at the end of its phase throws a DeadlineError, not the call\'s own error', async () => {
     // 3.2 s remaining: forward work has 0.2 s.
-    const started = Date.now();
+    const started = performance.now();
     const err = await withDeadline(remaining(3_200), () => rejectionOf(send('UpdatePackageVersion', hangs)));
 
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(performance.now() - started).toBeLessThan(1_000);
     expect(err).toBeInstanceOf(DeadlineError);
     expect(err.message).toBe(`UpdatePackageVersion did not finish before the handler's time ran out: AWS did not answer in time. ${RETRY_LATER}`);
   });
@@ -321,12 +321,12 @@ describe('throttling beyond the SDK\'s retries', () => {
   test('a throttled call the SDK gave up on goes on after a pause, and answers when IoT does', async () => {
     const { client, attempts } = scriptedClient([...times(MAX_ATTEMPTS + 5, throttle), ok]);
 
-    const started = Date.now();
+    const started = performance.now();
     const out = await withDeadline(remaining(60_000), () => getPackage(client));
 
     expect(out.packageName).toBe('firmware');
     expect(attempts()).toBe(MAX_ATTEMPTS + 6);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(450);
     expect(notices(logged)).toEqual([
       { notice: expect.any(String), operation: 'GetPackage', error: 'ThrottlingException', attempts: MAX_ATTEMPTS, throttled: MAX_ATTEMPTS, round: 1, pauseMs: 500 },
     ]);
@@ -371,13 +371,13 @@ describe('throttling beyond the SDK\'s retries', () => {
     const { client, attempts } = scriptedClient([throttle]);
 
     // 4.5 s remaining: forward work has 1.5 s, time for a pause of 0.5 s and one of 1 s.
-    const started = Date.now();
+    const started = performance.now();
     const err = await withDeadline(remaining(4_500), () => rejectionOf(getPackage(client)));
 
     expect(err).toBeInstanceOf(DeadlineError);
     expect(err.message).toMatch(/^GetPackage did not finish before the handler's time ran out: IoT was throttling requests \(ThrottlingException, \d+ times\)\./);
     expect(attempts()).toBeGreaterThan(MAX_ATTEMPTS);
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(performance.now() - started).toBeLessThan(3_000);
   });
 
   test('pauses double from 0.5-1 s up to 10-20 s', () => {
