@@ -146,13 +146,14 @@ export class PackageGroups {
       grant = { packageName, identity: key, group: groupFor(packageName, key), versionActions: new Set(), packageActions: new Set(), resolvesNow };
       this.packages.set(key, grant);
     }
-    const versionActions = access.versions ?? true
+    const allVersionActions = access.versions ?? true;
+    const versionActions = allVersionActions
       ? [...VERSION_ACTIONS, ...VERSION_ONLY_ACTIONS, ...access.versionActions ?? []]
       : access.versionActions ?? [];
     const packageActions = [
       ...access.packageActions ?? [],
       ...versionActions.filter((a) => VERSION_ACTIONS.includes(a)),
-      ...access.versions ?? true ? PACKAGE_OF_VERSIONS_ACTIONS : [],
+      ...allVersionActions ? PACKAGE_OF_VERSIONS_ACTIONS : [],
     ];
     if (grant.versionActions.size === 0 && versionActions.length > 0) {
       this.acknowledgeVersionsWildcard(grant);

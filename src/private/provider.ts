@@ -349,8 +349,8 @@ export class PackageVersionProvider extends Construct {
    * what is not known until deployment at its longest. Once the app is
    * prepared.
    */
-  public inlinePolicySize(): number {
-    return roleInlinePolicySize(this.handlerRole, this.sizedValues());
+  public inlinePolicySize(length = this.worstCaseLength()): number {
+    return roleInlinePolicySize(this.handlerRole, this.sizedValues(), length);
   }
 
   /**
@@ -358,7 +358,12 @@ export class PackageVersionProvider extends Construct {
    * worst (as `inlinePolicySize`), and the length of its description.
    */
   public groupPolicySizes(): PackageGroupSize[] {
-    return this.packageGroups.sizes(worstCaseLength(this, this.sizedValues()));
+    return this.packageGroups.sizes(this.worstCaseLength());
+  }
+
+  /** A measure of the worst-case length of this stack's values (it reads the whole stack: make one per validation). */
+  private worstCaseLength(): (value: unknown) => number {
+    return worstCaseLength(this, this.sizedValues());
   }
 
   private sizedValues(): SizedValues {
@@ -372,7 +377,8 @@ export class PackageVersionProvider extends Construct {
 
   private validatePolicySize(): string[] {
     const errors: string[] = [];
-    const total = this.inlinePolicySize();
+    const length = this.worstCaseLength();
+    const total = this.inlinePolicySize(length);
     if (total > ROLE_INLINE_POLICY_LIMIT) {
       const resourcePolicies = this.node.children.filter((c) => c instanceof iam.Policy).length - this.bucketPolicies.size;
       errors.push(
@@ -395,7 +401,7 @@ export class PackageVersionProvider extends Construct {
         'reference (a Lazy, a concatenation, a name cut from an ARN) gets a policy of its own: name packages with literals, ' +
         'with `package: softwarePackage`, or with `cfnSoftwarePackage.ref`.');
     }
-    errors.push(...this.packageGroups.validate(worstCaseLength(this, this.sizedValues())));
+    errors.push(...this.packageGroups.validate(length));
     return errors;
   }
 }
