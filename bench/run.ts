@@ -16,7 +16,7 @@ import { CatalogShape, synthesize, Variant, VARIANTS } from './catalog';
 import { DeployMeasurement, measureDeploy, PhaseMeasurement } from './deploy';
 import { HandlerMeasurement, measureHandler } from './handler';
 import { packagesPerStack, ScaleMeasurement, versionsPerStack, versionsWith100Packages } from './scale';
-import { measureSynth, SynthMeasurement } from './synth';
+import { measureSynthAll, SynthMeasurement } from './synth';
 
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 1 : 7;
@@ -148,8 +148,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const shape of SHAPES) {
     console.log(`synthesizing ${shape.versions} versions in ${shape.packages} packages, ${RUNS} run(s) each ...`);
-    const results = Object.fromEntries(VARIANTS.map((v) => [v, measureSynth(v, shape, RUNS)])) as Record<Variant, SynthMeasurement>;
-    rows.push(...synthRows(shape, results));
+    rows.push(...synthRows(shape, measureSynthAll(VARIANTS, shape, RUNS)));
   }
   console.log('loading the handler asset and the SDK clients ...');
   rows.push(...handlerRows(measureHandler(quick ? 3 : 15)));

@@ -1,6 +1,7 @@
 /**
- * Synthesis: time (median of several runs), template bytes per version and
- * resources, for each way of declaring the catalog.
+ * Synthesis: time (median of several runs, the variants taking turns),
+ * template bytes per version and resources, for each way of declaring the
+ * catalog.
  */
 import { performance } from 'perf_hooks';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -21,34 +22,55 @@ export interface SynthMeasurement {
   readonly maxRolePolicyChars: number;
 }
 
-export function measureSynth(variant: Variant, shape: CatalogShape, runs: number): SynthMeasurement {
+/**
+ * Measures every variant on one catalog shape. The timed runs take turns
+ * (one of each variant per round, the order rotating), so that a slow spell
+ * of this shared machine falls on all of them alike. (Collecting garbage
+ * before each run would not help: a full collection also flushes compiled
+ * code, and each run would then measure compilation.)
+ */
+export function measureSynthAll(variants: Variant[], shape: CatalogShape, runs: number): Record<Variant, SynthMeasurement> {
   const failed = (error: string) => ({ error, synthMs: NaN, templateBytes: NaN, bytesPerVersion: NaN, resources: NaN, maxRolePolicyChars: NaN });
-  const times: number[] = [];
-  let template: any;
+  const results = {} as Record<Variant, SynthMeasurement>;
+  const templates = new Map<Variant, any>();
   // Discarded: the first synthesis of a variant also loads and compiles its code.
-  synthesize(variant, shape);
-  for (let run = 0; run < runs; run++) {
-    const start = performance.now();
-    const result = synthesize(variant, shape);
-    times.push(performance.now() - start);
-    if (result.error !== undefined) {
-      return failed(result.error);
+  for (const variant of variants) {
+    const first = synthesize(variant, shape);
+    if (first.error !== undefined) {
+      results[variant] = failed(first.error);
+    } else {
+      templates.set(variant, first.template);
     }
-    template = result.template;
   }
-  const oneLess = synthesize(variant, { versions: shape.versions - 1, packages: shape.packages });
-  if (oneLess.error !== undefined) {
-    return failed(oneLess.error);
+  const timed = variants.filter((v) => templates.has(v));
+  const times = new Map<Variant, number[]>(timed.map((v) => [v, []]));
+  for (let run = 0; run < runs; run++) {
+    for (let i = 0; i < timed.length; i++) {
+      const variant = timed[(run + i) % timed.length];
+      const start = performance.now();
+      synthesize(variant, shape);
+      times.get(variant)!.push(performance.now() - start);
+    }
   }
-  const templateBytes = JSON.stringify(template).length;
-  return {
-    synthMs: median(times),
-    templateBytes,
-    bytesPerVersion: templateBytes - JSON.stringify(oneLess.template).length,
-    resources: Object.keys(template.Resources).length,
-    maxRolePolicyChars: largestRoleInlinePolicySize(Template.fromJSON(template)),
-  };
+  for (const variant of timed) {
+    const template = templates.get(variant);
+    const oneLess = synthesize(variant, { versions: shape.versions - 1, packages: shape.packages });
+    if (oneLess.error !== undefined) {
+      results[variant] = failed(oneLess.error);
+      continue;
+    }
+    const templateBytes = JSON.stringify(template).length;
+    results[variant] = {
+      synthMs: median(times.get(variant)!),
+      templateBytes,
+      bytesPerVersion: templateBytes - JSON.stringify(oneLess.template).length,
+      resources: Object.keys(template.Resources).length,
+      maxRolePolicyChars: largestRoleInlinePolicySize(Template.fromJSON(template)),
+    };
+  }
+  return results;
 }
+
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
