@@ -1,6 +1,7 @@
-import { CustomResource, Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { customResource } from './private/custom-resource';
 import { acknowledgeWildcard } from './private/nag';
 import { PackageVersionProvider } from './private/provider';
 import {
@@ -134,7 +135,7 @@ export class FleetIndexing extends Construct {
       ThingIndexingMode: props.thingIndexingMode,
       RestoreOnDelete: props.restoreOnDelete ? 'true' : undefined,
     };
-    const resource = new CustomResource(this, 'Resource', {
+    const resource = customResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: FLEET_INDEXING_RESOURCE_TYPE,
       properties,
@@ -142,7 +143,7 @@ export class FleetIndexing extends Construct {
     });
     // The permission exists when the resource is created and still exists when it is deleted.
     resource.node.addDependency(policy);
-    this.thingIndexingMode = resource.getAttString(ATTR_THING_INDEXING_MODE);
+    this.thingIndexingMode = Token.asString(resource.getAtt(ATTR_THING_INDEXING_MODE));
   }
 
 }

@@ -1,6 +1,7 @@
-import { ArnFormat, CustomResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { customResource } from './private/custom-resource';
 import { acknowledgeWildcard, nagToken } from './private/nag';
 import { PackageVersionProvider } from './private/provider';
 import {
@@ -150,7 +151,7 @@ export class PackageConfiguration extends Construct {
       DisableOnDelete: props.disableOnDelete ? 'true' : undefined,
       ReplaceExistingRole: props.replaceExistingRole ? 'true' : undefined,
     };
-    const resource = new CustomResource(this, 'Resource', {
+    const resource = customResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: PACKAGE_CONFIGURATION_RESOURCE_TYPE,
       properties,
@@ -159,7 +160,7 @@ export class PackageConfiguration extends Construct {
     // The permission exists when the resource is created and still exists when it is deleted;
     // so does the role's own policy, for the jobs that use it.
     resource.node.addDependency(policy, this.role);
-    this.roleArn = resource.getAttString(ATTR_ROLE_ARN);
+    this.roleArn = Token.asString(resource.getAtt(ATTR_ROLE_ARN));
   }
 
   /**

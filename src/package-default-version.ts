@@ -1,6 +1,7 @@
-import { CustomResource, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Resource, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IPackageVersion } from './package-version';
+import { customResource } from './private/custom-resource';
 import { declaredStatus } from './private/declared-status';
 import { packageDependency, recordDesignation } from './private/package-dependency';
 import { PackageVersionProvider } from './private/provider';
@@ -137,7 +138,7 @@ export class PackageDefaultVersion extends Resource {
       // Only when the names are different tokens: the handler checks them once resolved.
       VersionPackageName: versionPackageName === packageName ? undefined : versionPackageName,
     };
-    const resource = new CustomResource(this, 'Resource', {
+    const resource = customResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: DEFAULT_VERSION_RESOURCE_TYPE,
       properties,
@@ -154,9 +155,9 @@ export class PackageDefaultVersion extends Resource {
     }
 
     this.packageDefaultVersionId = resource.ref;
-    this.packageName = resource.getAttString(ATTR_DEFAULT_PACKAGE_NAME);
-    this.defaultVersionName = resource.getAttString(ATTR_DEFAULT_VERSION_NAME);
-    this.defaultVersionArn = resource.getAttString(ATTR_DEFAULT_VERSION_ARN);
+    this.packageName = Token.asString(resource.getAtt(ATTR_DEFAULT_PACKAGE_NAME));
+    this.defaultVersionName = Token.asString(resource.getAtt(ATTR_DEFAULT_VERSION_NAME));
+    this.defaultVersionArn = Token.asString(resource.getAtt(ATTR_DEFAULT_VERSION_ARN));
     // A deployment of the package's $default follows this designation.
     recordDesignation(props.package, this, this.defaultVersionName);
   }

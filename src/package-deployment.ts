@@ -1,7 +1,6 @@
 import {
   ArnFormat,
   CfnResource,
-  CustomResource,
   Duration,
   ITaggableV2,
   Lazy,
@@ -16,6 +15,7 @@ import { Construct } from 'constructs';
 import { JobDocument } from './job-document';
 import { JobExecutionFailureType, PackageDeploymentProps } from './package-deployment-props';
 import { IPackageVersion } from './package-version';
+import { customResource } from './private/custom-resource';
 import { declaredVersion } from './private/declared-status';
 import { acknowledgeWildcard, nagToken } from './private/nag';
 import { dependOnPackageConfiguration, designatedDefault } from './private/package-dependency';
@@ -183,10 +183,10 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
       },
     });
 
-    let resource: CustomResource | undefined;
+    let resource: CfnResource | undefined;
     const jobIdPrefix = Lazy.uncachedString({
       // The logical id as the template has it (overrideLogicalId included).
-      produce: () => String(Stack.of(this).resolve((resource!.node.defaultChild as CfnResource).logicalId)).slice(0, MAX_JOB_ID_PREFIX_LENGTH),
+      produce: () => String(Stack.of(this).resolve(resource!.logicalId)).slice(0, MAX_JOB_ID_PREFIX_LENGTH),
     });
     const jobArns = Stack.of(this).formatArn({
       service: 'iot', resource: 'job', resourceName: `${jobIdPrefix}-*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
@@ -252,7 +252,7 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
         PollSeconds: String((props.waitForRollout.pollInterval ?? Duration.seconds(5)).toSeconds()),
       } : undefined,
     };
-    resource = new CustomResource(this, 'Resource', {
+    resource = customResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: DEPLOYMENT_RESOURCE_TYPE,
       properties,
@@ -273,7 +273,7 @@ export class PackageDeployment extends Resource implements ITaggableV2 {
     policy.node.addValidation({ validate: () => (acknowledge(), []) });
 
     this.jobId = resource.ref;
-    this.jobArn = resource.getAttString(ATTR_JOB_ARN);
+    this.jobArn = Token.asString(resource.getAtt(ATTR_JOB_ARN));
   }
 
   private newPresignedUrlRole(subject: string, versions: IPackageVersion[]): iam.IRole {

@@ -2,7 +2,6 @@ import {
   Arn,
   ArnFormat,
   CfnResource,
-  CustomResource,
   Fn,
   IResource,
   ITaggableV2,
@@ -18,6 +17,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
 import { PackageVersionProps } from './package-version-props';
+import { customResource } from './private/custom-resource';
 import { declareVersion } from './private/declared-status';
 import { registerForDuplicateCheck } from './private/duplicate-versions';
 import { dependOnFleetIndexing, packageDependency } from './private/package-dependency';
@@ -350,7 +350,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
    */
   public readonly cdkTagManager: TagManager;
 
-  private readonly resource: CustomResource;
+  private readonly resource: CfnResource;
 
   constructor(scope: Construct, id: string, props: PackageVersionProps) {
     super(scope, id);
@@ -426,7 +426,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
       Sbom: renderObject(sbom),
       WaitForSbomValidation: props.waitForSbomValidation ? 'true' : undefined,
     };
-    this.resource = new CustomResource(this, 'Resource', {
+    this.resource = customResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: RESOURCE_TYPE,
       properties,
@@ -455,9 +455,9 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
     this.packageVersionArn = this.resource.ref;
     this.packageName = packageName;
     this.versionName = props.versionName;
-    this.packageVersionStatus = this.resource.getAttString(ATTR_STATUS);
-    this.packageVersionErrorReason = this.resource.getAttString(ATTR_ERROR_REASON);
-    this.sbomValidationStatus = this.resource.getAttString(ATTR_SBOM_VALIDATION_STATUS);
+    this.packageVersionStatus = Token.asString(this.resource.getAtt(ATTR_STATUS));
+    this.packageVersionErrorReason = Token.asString(this.resource.getAtt(ATTR_ERROR_REASON));
+    this.sbomValidationStatus = Token.asString(this.resource.getAtt(ATTR_SBOM_VALIDATION_STATUS));
     declareVersion(this, { status: props.status?.value ?? DEFAULT_STATUS, artifact });
   }
 
@@ -470,7 +470,7 @@ export class PackageVersion extends PackageVersionBase implements ITaggableV2 {
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
     checkRemovalPolicy(this, policy);
-    const cfn = this.resource.node.defaultChild as CfnResource;
+    const cfn = this.resource;
     cfn.applyRemovalPolicy(policy);
     if (policy === RemovalPolicy.DESTROY) {
       // CloudFormation deletes a custom resource unless told otherwise: the

@@ -1,7 +1,7 @@
 import {
   Arn,
   ArnFormat,
-  CustomResource,
+  CfnResource,
   Fn,
   IResource,
   ITaggableV2,
@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import { PackageDefaultVersion } from './package-default-version';
 import { IPackageVersion, PackageVersion } from './package-version';
 import { PackageVersionOptions } from './package-version-props';
+import { customResource } from './private/custom-resource';
 import { dependOnFleetIndexing, markImported } from './private/package-dependency';
 import { PackageVersionProvider } from './private/provider';
 import { TagEntry } from './shared/contract';
@@ -389,7 +390,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggableV2 
    */
   public readonly cdkTagManager: TagManager;
 
-  private readonly resource: CustomResource;
+  private readonly resource: CfnResource;
 
   constructor(scope: Construct, id: string, props: SoftwarePackageProps) {
     super(scope, id);
@@ -426,7 +427,7 @@ export class SoftwarePackage extends SoftwarePackageBase implements ITaggableV2 
       Tags: Lazy.any({ produce: () => this.renderTags() }) as unknown as TagEntry[],
       AdoptExisting: props.adoptExisting ? 'true' : undefined,
     };
-    this.resource = new CustomResource(this, 'Resource', {
+    this.resource = customResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: PACKAGE_RESOURCE_TYPE,
       properties,
