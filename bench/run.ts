@@ -56,7 +56,12 @@ function synthRows(shape: CatalogShape, results: Record<Variant, SynthMeasuremen
     const isL1 = other === 'CfnSoftwarePackageVersion';
     const timeGoal = isL1 && shape.versions === GOAL_VERSIONS;
     if (ours.error || theirs.error) {
-      rows.push({ measure: `Synthesis at ${where}, vs ${other}`, value: `fails: ${(ours.error ?? theirs.error)!.slice(0, 160)}`, goal: isL1 ? '≤ 1.5×' : '' });
+      rows.push({
+        measure: `Synthesis at ${where}, vs ${other}`,
+        value: `fails: ${(ours.error ?? theirs.error)!.slice(0, 160)}`,
+        goal: isL1 ? 'synthesizes' : '',
+        met: isL1 ? false : undefined,
+      });
       continue;
     }
     const bytes = ratio(ours.bytesPerVersion, theirs.bytesPerVersion);
@@ -234,8 +239,8 @@ function resultsFile(output: string, deployed: DeployMeasurement, engine: Deploy
     '',
     'Synthesis time: the variants\' runs take turns, so that a slow spell of this shared 2-core machine falls on all',
     'of them; even so the ratio moves by about ±0.15 from run to run. Both declare one CloudFormation resource per',
-    'version; ours declares it without an L2 `CustomResource` per version (the same template; that cut the ratio at',
-    '450 versions from about 1.73× to about 1.57×, medians of 6 paired runs), and also creates the provider once',
+    'version; ours declares it without an L2 `CustomResource` per version (the same template; on 2026-12-03 that cut',
+    'the ratio at 450 versions from about 1.73× to about 1.57×, medians of 6 paired runs), and also creates the provider once',
     'per app (two functions, their asset, roles and log groups: about 25 ms, whatever the number of versions, which',
     'is why the ratio is higher at 200 versions), validates each version\'s properties and registers it for the',
     'duplicate and policy checks. About two fifths of either variant\'s time is aws-cdk-lib\'s creation stack trace of',

@@ -48,11 +48,14 @@ export function measureSynthAll(variants: Variant[], shape: CatalogShape, runs: 
     for (let i = 0; i < timed.length; i++) {
       const variant = timed[(run + i) % timed.length];
       const start = performance.now();
-      synthesize(variant, shape);
+      const result = synthesize(variant, shape);
       times.get(variant)!.push(performance.now() - start);
+      if (result.error !== undefined) {
+        results[variant] ??= failed(result.error);
+      }
     }
   }
-  for (const variant of timed) {
+  for (const variant of timed.filter((v) => results[v] === undefined)) {
     const template = templates.get(variant);
     const oneLess = synthesize(variant, { versions: shape.versions - 1, packages: shape.packages });
     if (oneLess.error !== undefined) {

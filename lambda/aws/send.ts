@@ -12,7 +12,7 @@
  * Throttling is waited out until that deadline (waitOutThrottling): the
  * SDK's own budget for it (MAX_ATTEMPTS, and a retry quota per client that
  * each throttled retry draws on, shared with server errors) runs out within
- * about a minute when many containers share one account's rate, long before
+ * a minute or less when many containers share one account's rate, long before
  * the handler's time does; a throttled request is one IoT refused without
  * acting on it.
  */
@@ -144,7 +144,7 @@ type Middleware = (next: (args: unknown) => Promise<unknown>, context: { command
  * The SDK shares one budget between throttling and other errors: a call
  * gets MAX_ATTEMPTS attempts, and each client a retry quota that every
  * retry draws on (throttled ones too). When many containers share one
- * account's rate, that budget is spent on throttling within about a minute,
+ * account's rate, that budget is spent on throttling within a minute or less,
  * and the SDK then gives up on a throttled call, or on a server error it
  * would otherwise have retried, with minutes of the handler's time left.
  *

@@ -24,6 +24,10 @@ export interface CustomResourceOptions {
  * (its construct metadata, prop checks and wrappers) cost about a tenth of
  * the synthesis of a catalog of hundreds of versions.
  *
+ * Two things differ from the L2: property injectors registered for
+ * `CustomResource` do not apply, and the construct analytics in
+ * `AWS::CDK::Metadata` (when version reporting is on) name a `Construct`.
+ *
  * @returns the resource; its `ref` is the physical id the handler returns
  */
 export function customResource(scope: Construct, id: string, options: CustomResourceOptions): CfnResource {

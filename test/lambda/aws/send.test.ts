@@ -120,7 +120,9 @@ describe('the clients', () => {
     // Each client its own strategy: its own rate limiter and retry quota.
     expect(clientConfig().retryStrategy).not.toBe(clientConfig().retryStrategy);
     expect(await client.config.maxAttempts()).toBe(10);
-    expect((await client.config.retryStrategy() as { mode?: string }).mode).toBe('adaptive');
+    const strategy = await client.config.retryStrategy() as { mode?: string; standardRetryStrategy?: { retryBackoffStrategy?: unknown } };
+    expect(strategy.mode).toBe('adaptive');
+    expect(strategy.standardRetryStrategy?.retryBackoffStrategy).toBeInstanceOf(RetryBackoff);
     const stack = (client as unknown as IoTClient).middlewareStack.identify();
     expect(stack).toEqual(expect.arrayContaining([
       expect.stringMatching(/^cdkIotPackageCatalogRecordRetries /),
@@ -149,7 +151,12 @@ describe('the retry back-off', () => {
     expect([0, 1].map((retry) => backoff.computeNextBackoffDelay(retry))).toEqual([49, 99]);
   });
 
-  test('a real client throttled once waits at most the short back-off before its retry', async () => {
+  test.each<[string, { statusCode: number; headers: Record<string, string> }, number]>([
+    // Under 100 ms, where the SDK's own would be up to a second.
+    ['throttled once waits at most the short back-off', { statusCode: 400, headers: { 'x-amzn-errortype': 'ThrottlingException' } }, 99],
+    // The SDK's 50 ms, unchanged.
+    ['met by a server error once waits at most the SDK\'s own back-off', { statusCode: 500, headers: { 'x-amzn-errortype': 'InternalFailureException' } }, 49],
+  ])('a real client %s before its retry', async (_label, failure, wait) => {
     jest.spyOn(Math, 'random').mockReturnValue(0.999);
     const waits: number[] = [];
     const realSetTimeout = global.setTimeout;
@@ -166,7 +173,7 @@ describe('the retry back-off', () => {
         handle: async () => {
           attempts++;
           return attempts === 1
-            ? { response: { statusCode: 400, headers: { 'x-amzn-errortype': 'ThrottlingException', 'content-type': 'application/json' }, body: Readable.from([Buffer.from('{"message":"Rate exceeded"}')]) } }
+            ? { response: { ...failure, headers: { ...failure.headers, 'content-type': 'application/json' }, body: Readable.from([Buffer.from('{"message":"Rate exceeded"}')]) } }
             : { response: { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Readable.from([Buffer.from('{"packageName":"firmware"}')]) } };
         },
       } as never,
@@ -176,9 +183,9 @@ describe('the retry back-off', () => {
 
     expect(out.packageName).toBe('firmware');
     expect(attempts).toBe(2);
-    // The retry's back-off comes first: under 100 ms, where the SDK's own would be up to a second.
-    // (Then the adaptive rate limiter paces the client; its waits are not the back-off.)
-    expect(waits.find((ms) => ms > 0)).toBe(99);
+    // The retry's back-off comes first. (After a throttle the adaptive rate
+    // limiter then paces the client; its waits are not the back-off.)
+    expect(waits.find((ms) => ms > 0)).toBe(wait);
   });
 });
 
@@ -260,7 +267,7 @@ describe('a real SDK client against IoT that throttles', () => {
 /**
  * The storm (test/load): 25 containers sharing IoT's rate get about half
  * their attempts throttled. The SDK gives a call MAX_ATTEMPTS attempts
- * (about a minute of back-off) and each client a retry quota that every
+ * (up to about 45 s of back-off) and each client a retry quota that every
  * retry draws on, throttled or not; a call still throttled after those, or
  * whose last attempt met a server error, failed its resource with minutes of
  * the handler's time left. Now the handler waits throttling out until its
