@@ -124,6 +124,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // The lifecycle tests start moto and run the provider framework; give them room.
       testTimeout: 60_000,
       collectCoverageFrom: ['src/**/*.ts', 'lambda/**/*.ts'],
+      // Each run's temporary files (every App's cloud assembly) in one directory, removed at the end.
+      globalSetup: '<rootDir>/test/jest/global-setup.ts',
+      globalTeardown: '<rootDir>/test/jest/global-teardown.ts',
     },
   },
 
