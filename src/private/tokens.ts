@@ -98,12 +98,27 @@ export function referenceKey(reference: Reference): string {
   return `${reference.target.node.path}#${reference.displayName}`;
 }
 
-/** The literal name of the CfnSoftwarePackage of `stack` whose `Ref` the value is, if it is one. */
+/** The literal name (as the template has it) of the CfnSoftwarePackage of `stack` whose `Ref` the value is, if it is one. */
 export function literalNameOfReferencedPackage(stack: Stack, value: string): string | undefined {
   const token = soleReference(value);
   if (!token || token.displayName !== 'Ref' || !(token.target instanceof iot.CfnSoftwarePackage)) {
     return undefined;
   }
-  const name = token.target.packageName;
-  return Stack.of(token.target) === stack && name !== undefined && !Token.isUnresolved(name) ? name : undefined;
+  if (Stack.of(token.target) !== stack) {
+    return undefined;
+  }
+  // As the template will have it: a `PackageName` set with addPropertyOverride wins over the prop.
+  const name = renderedProperties(token.target)?.PackageName;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** A resource's properties as its template renders them (overrides included), resolved; undefined if that cannot be told. */
+function renderedProperties(resource: iot.CfnSoftwarePackage): Record<string, unknown> | undefined {
+  // What Stack renders each resource with: internal to aws-cdk-lib, so checked (without it the name counts at its longest).
+  const render = (resource as unknown as { _toCloudFormation?: () => unknown })._toCloudFormation;
+  if (typeof render !== 'function') {
+    return undefined;
+  }
+  const rendered = Stack.of(resource).resolve(render.call(resource)) as { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
+  return Object.values(rendered?.Resources ?? {})[0]?.Properties;
 }

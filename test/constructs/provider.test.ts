@@ -219,6 +219,12 @@ describe('provider', () => {
     };
     expect(sizeWith((stack) => new CfnParameter(stack, 'Name').valueAsString)).toBe(sizeWith(() => 'p'.repeat(128)));
     expect(sizeWith((stack) => new iot.CfnSoftwarePackage(stack, 'Pkg', { packageName: 'firmware' }).ref)).toBe(sizeWith(() => 'firmware'));
+    // Renamed with an override: the name the template has counts, not the prop's.
+    expect(sizeWith((stack) => {
+      const pkg = new iot.CfnSoftwarePackage(stack, 'Pkg', { packageName: 'firmware' });
+      pkg.addPropertyOverride('PackageName', 'p'.repeat(100));
+      return pkg.ref;
+    })).toBe(sizeWith(() => 'p'.repeat(100)));
   });
 });
 
