@@ -74,7 +74,6 @@ export function measureSynthAll(variants: Variant[], shape: CatalogShape, runs: 
   return results;
 }
 
-
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

@@ -77,18 +77,12 @@ export interface SizedValues {
  * The size IAM counts for a role's inline policies, at worst: every
  * AWS::IAM::Policy of the role's stack that is attached to the role, and the
  * role's own inline policies, each resolved as the template will hold it
- * and measured as JSON without whitespace. What does not resolve yet is
- * measured at its longest: pseudo parameters as AWS's longest values,
- * references to and attributes of resources by their type (a log group's ARN
- * with a 512-character name), each token in the package names given in
- * `sized` at IoT's limit of 128 characters, in the bucket names at S3's limit
- * of 63 and in the KMS key ARNs at a key ARN's longest, and anything else at
- * 2048 characters.
+ * and measured with `length`, a `worstCaseLength` of the role's stack.
  *
  * Call it once the app is prepared (from a validation): references to other
  * stacks become imports only then.
  */
-export function roleInlinePolicySize(role: iam.Role, sized: SizedValues, length = worstCaseLength(role, sized)): number {
+export function roleInlinePolicySize(role: iam.Role, length: (value: unknown) => number): number {
   const stack = Stack.of(role);
   const roleRef = JSON.stringify(stack.resolve(role.roleName));
   const documents: unknown[] = [];
@@ -108,10 +102,17 @@ export function roleInlinePolicySize(role: iam.Role, sized: SizedValues, length 
 }
 
 /**
- * A measure of the longest a value of `scope`'s stack can be once deployed,
- * as `roleInlinePolicySize` measures policies: a policy document as JSON
- * without whitespace, a string as its characters. Make one for all the
- * values to measure (it reads the whole stack). Once the app is prepared.
+ * A measure of the longest a value of `scope`'s stack can be once deployed:
+ * a policy document as JSON without whitespace, a string as its characters.
+ * What does not resolve yet is measured at its longest: pseudo parameters as
+ * AWS's longest values, references to and attributes of resources by their
+ * type (a log group's ARN with a 512-character name), each token in the
+ * package names given in `sized` at IoT's limit of 128 characters, in the
+ * bucket names at S3's limit of 63 and in the KMS key ARNs at a key ARN's
+ * longest, and anything else at 2048 characters.
+ *
+ * Make one for all the values to measure (it reads the whole stack), once
+ * the app is prepared.
  */
 export function worstCaseLength(scope: Construct, sized: SizedValues): (value: unknown) => number {
   const stack = Stack.of(scope);
@@ -122,7 +123,7 @@ export function worstCaseLength(scope: Construct, sized: SizedValues): (value: u
   };
 }
 
-/** Renders resolved values of `stack` with every intrinsic replaced by its longest string (see roleInlinePolicySize). */
+/** Renders resolved values of `stack` with every intrinsic replaced by its longest string (see worstCaseLength). */
 function worstCaseRenderer(stack: Stack, sized: SizedValues): (value: unknown) => unknown {
   const known = new Map<string, string>();
   const addKnown = (values: string[] | undefined, max: number) => {

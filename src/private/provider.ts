@@ -350,7 +350,7 @@ export class PackageVersionProvider extends Construct {
    * prepared.
    */
   public inlinePolicySize(length = this.worstCaseLength()): number {
-    return roleInlinePolicySize(this.handlerRole, this.sizedValues(), length);
+    return roleInlinePolicySize(this.handlerRole, length);
   }
 
   /**
